@@ -1,0 +1,64 @@
+"""Every permission in Coproduce, decided here and nowhere else.
+
+Objects carry `organisation_id`; a user's role in that organisation decides what they may do.
+Views first scope their queries to the user's organisations (another organisation's record is
+"not found"), then ask these rules (a record they may not act on is "forbidden").
+"""
+
+from typing import Any
+
+import rules
+
+from .models import STAFF_ROLES, Role
+from .roles import role_in
+
+
+def _org_id(obj: Any) -> int | None:
+    return getattr(obj, "organisation_id", None) if obj is not None else None
+
+
+def _role_predicate(name: str, allowed: frozenset[str]) -> rules.Predicate:
+    @rules.predicate(name)
+    def predicate(user: Any, obj: Any) -> bool:
+        return role_in(user, _org_id(obj)) in allowed
+
+    return predicate
+
+
+is_org_staff = _role_predicate("is_org_staff", STAFF_ROLES)
+is_org_administrator = _role_predicate("is_org_administrator", frozenset({Role.ADMINISTRATOR}))
+can_lead_commissioning = _role_predicate(
+    "can_lead_commissioning", frozenset({Role.ADMINISTRATOR, Role.COMMISSIONER})
+)
+can_plan_involvement = _role_predicate(
+    "can_plan_involvement",
+    frozenset({Role.ADMINISTRATOR, Role.COMMISSIONER, Role.FACILITATOR}),
+)
+can_support_participants = _role_predicate(
+    "can_support_participants", frozenset({Role.ADMINISTRATOR, Role.FACILITATOR})
+)
+
+
+@rules.predicate
+def is_job_owner(user: Any, job: Any) -> bool:
+    return job is not None and job.created_by_id == user.pk
+
+
+# Organisations (obj: an Organisation)
+rules.add_perm("accounts.view_organisation", is_org_staff)
+rules.add_perm("accounts.act_for_participant", can_support_participants)
+# Commissioning projects, stages, checklists and engagement plans (obj: the record)
+rules.add_perm("projects.add_commissioningproject", can_lead_commissioning)
+rules.add_perm("projects.view_commissioningproject", is_org_staff)
+rules.add_perm("projects.change_commissioningproject", can_lead_commissioning)
+rules.add_perm("projects.view_stage", is_org_staff)
+rules.add_perm("projects.change_stage", can_lead_commissioning)
+rules.add_perm("projects.change_readinessitem", can_plan_involvement)
+rules.add_perm("projects.view_engagementplan", is_org_staff)
+rules.add_perm("projects.change_engagementplan", can_plan_involvement)
+rules.add_perm("projects.publish_engagementplan", can_lead_commissioning)
+# Audit trail (obj: the record whose history is shown, or an Organisation)
+rules.add_perm("audit.view_history", is_org_staff)
+rules.add_perm("audit.verify_chain", is_org_administrator)
+# Background jobs (obj: a Job)
+rules.add_perm("core.view_job", is_job_owner | is_org_administrator)

@@ -1,0 +1,329 @@
+"""Loads demo data drawn from the seed guides. Running it again changes nothing."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from coproduce.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from coproduce.audit.context import acting_as
+from coproduce.projects import services
+from coproduce.projects.models import (
+    BudgetCategory,
+    BudgetLine,
+    CommissioningLevel,
+    CommissioningProject,
+    EngagementMethod,
+    MethodKind,
+    ParticipationRung,
+    ReadinessStatus,
+    StageKind,
+)
+
+DEMO_PASSWORD = "coproduce-demo"
+COUNCIL = "northshire-council"
+
+USERS = [
+    # username, first, last, email, organisation slug, role
+    ("amara.admin", "Amara", "Okafor", "amara.okafor@northshire.example", COUNCIL, Role.ADMINISTRATOR),
+    ("chris.commissioner", "Chris", "Patel", "chris.patel@northshire.example", COUNCIL, Role.COMMISSIONER),
+    ("fran.facilitator", "Fran", "Hughes", "fran.hughes@northshire.example", COUNCIL, Role.FACILITATOR),
+    ("faisal.finance", "Faisal", "Khan", "faisal.khan@northshire.example", COUNCIL, Role.FINANCE_APPROVER),
+    ("dee.decisions", "Dee", "Morgan", "cllr.dee.morgan@northshire.example", COUNCIL, Role.DECISION_MAKER),
+    ("pat.carer", "Pat", "Evans", "pat.evans@example.org", COUNCIL, Role.PARTICIPANT),
+    ("sam.lewis", "Sam", "Lewis", "", COUNCIL, Role.PARTICIPANT),
+    ("priya.provider", "Priya", "Shah", "priya@carerscentre.example", COUNCIL, Role.PROVIDER),
+    ("nina.nhs", "Nina", "Obi", "nina.obi@coast-icb.example", "coast-icb", Role.COMMISSIONER),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo organisations, users and commissioning projects (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if Organisation.objects.filter(slug=COUNCIL).exists():
+            self.stdout.write("Demo data is already loaded: nothing changed.")
+            return
+        with transaction.atomic():
+            self.load()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))
+
+    def load(self) -> None:
+        organisations = {
+            COUNCIL: Organisation.objects.create(
+                name="Northshire County Council",
+                slug=COUNCIL,
+                kind=OrganisationKind.COUNCIL,
+                contact_email="involvement@northshire.example",
+            ),
+            "coast-icb": Organisation.objects.create(
+                name="Northshire and Coast NHS Integrated Care Board",
+                slug="coast-icb",
+                kind=OrganisationKind.NHS_ICB,
+                contact_email="engagement@coast-icb.example",
+            ),
+        }
+        users: dict[str, User] = {}
+        for username, first, last, email, org, role in USERS:
+            user = User.objects.create_user(
+                username, email=email, password=DEMO_PASSWORD, first_name=first, last_name=last
+            )
+            Membership.objects.create(user=user, organisation=organisations[org], role=role)
+            users[username] = user
+        with acting_as(users["chris.commissioner"]):
+            self.carers_project(organisations[COUNCIL], users)
+            self.send_project(organisations[COUNCIL], users)
+        with acting_as(users["nina.nhs"]):
+            self.wellbeing_project(organisations["coast-icb"], users)
+
+    def settle_all(self, stage: Any, user: User, waive: dict[str, str] | None = None) -> None:
+        for item in stage.readiness_items.all():
+            reason = (waive or {}).get(item.item, "")
+            services.settle_readiness_item(
+                item,
+                user,
+                ReadinessStatus.WAIVED if reason else ReadinessStatus.DONE,
+                note="" if reason else "Agreed at the project board.",
+                waiver_reason=reason,
+            )
+
+    def method(
+        self, plan: Any, kind: str, purpose: str, who: str, start: datetime.date, lines: list
+    ) -> EngagementMethod:
+        method = services.save_method(
+            EngagementMethod(plan=plan, kind=kind, purpose=purpose, who_for=who, starts_on=start)
+        )
+        for category, description, amount in lines:
+            services.save_budget_line(
+                BudgetLine(
+                    method=method, category=category, description=description, amount=Decimal(amount)
+                )
+            )
+        return method
+
+    def carers_project(self, council: Organisation, users: dict[str, User]) -> None:
+        today = timezone.localdate()
+        lead = users["chris.commissioner"]
+        project = services.create_project(
+            council,
+            title="Carers' support service recommissioning",
+            service_area="Adult social care: carers",
+            summary=(
+                "The contract for the carers' hub ends next year. We are working with carers to "
+                "decide what the new service should offer and to choose who runs it."
+            ),
+            level=CommissioningLevel.OPERATIONAL,
+            lead_officer=lead,
+            decision_maker=users["dee.decisions"],
+            decision_route="Cabinet member for adult social care decides, on the evaluation panel's recommendation.",
+            budget_envelope=Decimal("1200000.00"),
+            involvement_budget=Decimal("18000.00"),
+            starts_on=today - datetime.timedelta(days=300),
+            ends_on=today + datetime.timedelta(days=200),
+            scope_open=(
+                "What the service offers carers, including financial and debt advice; how carers "
+                "can reach it; the quality standards; which bid is recommended."
+            ),
+            scope_fixed=(
+                "The total budget of £1.2 million over three years, set by the council's budget. "
+                "The service must meet the Care Act 2014 duties to carers."
+            ),
+            how_to_get_involved=(
+                "Join the carers' reference group, or help evaluate bids. We pay £20 an hour for "
+                "your time, your travel, and replacement care while you take part."
+            ),
+            is_public=True,
+        )
+        stages = {stage.kind: stage for stage in project.stages.all()}
+        plans: dict[str, Any] = {}
+        offsets = {
+            StageKind.ANALYSE: (-300, -200),
+            StageKind.PLAN: (-199, -100),
+            StageKind.DO: (-99, 30),
+            StageKind.REVIEW: (31, 200),
+        }
+        for kind, (start, end) in offsets.items():
+            services.update_stage_dates(
+                stages[kind],
+                planned_start=today + datetime.timedelta(days=start),
+                planned_end=today + datetime.timedelta(days=end),
+            )
+        analyse = services.update_plan(
+            stages[StageKind.ANALYSE].plan,
+            ParticipationRung.CONSULT,
+            "",
+            "Find out what carers need that the current hub does not give them.",
+        )
+        self.method(
+            analyse,
+            MethodKind.SURVEY,
+            "Ask carers what works and what is missing in the current service.",
+            "Carers of adults in Northshire, whether or not they use the hub.",
+            today - datetime.timedelta(days=280),
+            [(BudgetCategory.ALTERNATIVE_FORMATS, "Easy-read and large-print versions", "650.00")],
+        )
+        self.method(
+            analyse,
+            MethodKind.MARKET_EVENT,
+            "Market development event with carers and providers, so carers are not lone voices.",
+            "Carers, carers' organisations and possible providers.",
+            today - datetime.timedelta(days=230),
+            [
+                (BudgetCategory.VENUE, "Community centre hall", "400.00"),
+                (BudgetCategory.REPLACEMENT_CARE, "Up to 10 carers", "1200.00"),
+                (BudgetCategory.REFRESHMENTS, "", "250.00"),
+            ],
+        )
+        plans[StageKind.ANALYSE] = analyse
+        plan_stage = services.update_plan(
+            stages[StageKind.PLAN].plan,
+            ParticipationRung.CO_PRODUCE,
+            "",
+            "Write the service specification together with the carers' strategy reference group.",
+        )
+        self.method(
+            plan_stage,
+            MethodKind.WORKSHOP,
+            "Three co-design workshops to write the specification, including debt advice.",
+            "Members of the carers' strategy reference group.",
+            today - datetime.timedelta(days=180),
+            [
+                (BudgetCategory.PARTICIPANT_PAYMENTS, "8 carers x 3 workshops x 3 hours at £20", "1440.00"),
+                (BudgetCategory.EXPENSES, "Travel", "300.00"),
+                (BudgetCategory.INTERPRETERS, "BSL interpreter", "900.00"),
+            ],
+        )
+        do = services.update_plan(
+            stages[StageKind.DO].plan,
+            ParticipationRung.CO_PRODUCE,
+            "",
+            "Carers score bids beside officers and take part in provider interviews.",
+        )
+        self.method(
+            do,
+            MethodKind.EVALUATION_PANEL,
+            "Carers evaluate the tender responses they choose, with training and support.",
+            "Carers with experience of the hub; recruited through the carers' centre.",
+            today - datetime.timedelta(days=20),
+            [
+                (BudgetCategory.PARTICIPANT_PAYMENTS, "4 carers x 2 evaluation days", "1280.00"),
+                (BudgetCategory.REPLACEMENT_CARE, "", "800.00"),
+                (BudgetCategory.TRANSPORT, "Taxis for two carers", "220.00"),
+            ],
+        )
+        for kind in (StageKind.ANALYSE, StageKind.PLAN, StageKind.DO):
+            stage = stages[kind]
+            self.settle_all(stage, lead)
+            services.publish_plan(stage.plan, lead)
+            services.start_stage(stage)
+            if kind != StageKind.DO:
+                services.complete_stage(stage)
+
+    def send_project(self, council: Organisation, users: dict[str, User]) -> None:
+        today = timezone.localdate()
+        lead = users["chris.commissioner"]
+        project = services.create_project(
+            council,
+            title="SEND short breaks strategy",
+            service_area="Children's services: special educational needs and disabilities",
+            summary=(
+                "A new strategy for short breaks for disabled children and young people and their "
+                "families, written with parent carers and young people."
+            ),
+            level=CommissioningLevel.STRATEGIC,
+            lead_officer=lead,
+            decision_maker=users["dee.decisions"],
+            decision_route="Joint commissioning board of the council and the ICB, then cabinet.",
+            budget_envelope=Decimal("3400000.00"),
+            involvement_budget=Decimal("25000.00"),
+            starts_on=today - datetime.timedelta(days=40),
+            ends_on=today + datetime.timedelta(days=500),
+            scope_open=(
+                "Which kinds of short breaks matter most; how families find and book them; the "
+                "qualities providers approved for personal budgets must have."
+            ),
+            scope_fixed=(
+                "Short breaks must meet the council's statutory duty under the Children Act 1989. "
+                "The overall budget is set by the council and the ICB."
+            ),
+            how_to_get_involved=(
+                "Come to a parent carer workshop, or a young people's session. Tell us what you "
+                "need to take part: we can pay for childcare, transport and support."
+            ),
+            is_public=True,
+        )
+        stages = {stage.kind: stage for stage in project.stages.all()}
+        analyse = stages[StageKind.ANALYSE]
+        services.update_stage_dates(
+            analyse,
+            planned_start=today - datetime.timedelta(days=30),
+            planned_end=today + datetime.timedelta(days=10),
+        )
+        services.update_stage_dates(
+            stages[StageKind.PLAN],
+            planned_start=today + datetime.timedelta(days=11),
+            planned_end=today + datetime.timedelta(days=150),
+        )
+        plan = services.update_plan(
+            analyse.plan,
+            ParticipationRung.CO_PRODUCE,
+            "",
+            "Understand what families need through 'walking in their shoes' with parent carers "
+            "and young people.",
+        )
+        self.method(
+            plan,
+            MethodKind.WORKSHOP,
+            "Walking in their shoes workshops with the parent carer council.",
+            "Parent carers of disabled children and young people.",
+            today - datetime.timedelta(days=20),
+            [
+                (BudgetCategory.PARTICIPANT_PAYMENTS, "", "2400.00"),
+                (BudgetCategory.REPLACEMENT_CARE, "Sitting service during workshops", "1800.00"),
+            ],
+        )
+        self.method(
+            plan,
+            MethodKind.EASY_READ_QUESTIONNAIRE,
+            "Ask young people what a good short break is.",
+            "Disabled young people aged 11 to 25.",
+            today - datetime.timedelta(days=10),
+            [(BudgetCategory.ALTERNATIVE_FORMATS, "Easy read and symbols", "900.00")],
+        )
+        self.settle_all(
+            analyse,
+            lead,
+            waive={"budget": "Budget agreed verbally by the joint board; paper to follow."},
+        )
+        services.publish_plan(analyse.plan, lead)
+        services.start_stage(analyse)
+        services.update_plan(
+            stages[StageKind.PLAN].plan,
+            ParticipationRung.CO_PRODUCE,
+            "",
+            "Co-design the strategy's priorities with families.",
+        )
+
+    def wellbeing_project(self, icb: Organisation, users: dict[str, User]) -> None:
+        today = timezone.localdate()
+        services.create_project(
+            icb,
+            title="Primary mental health and wellbeing service",
+            service_area="Mental health",
+            summary="Reviewing waiting times and access to talking therapies.",
+            level=CommissioningLevel.OPERATIONAL,
+            lead_officer=users["nina.nhs"],
+            decision_maker=None,
+            decision_route="ICB board.",
+            budget_envelope=Decimal("2000000.00"),
+            involvement_budget=Decimal("12000.00"),
+            starts_on=today,
+            ends_on=today + datetime.timedelta(days=365),
+            scope_open="How people reach the service and what support they get while waiting.",
+            scope_fixed="National access standards for talking therapies.",
+            how_to_get_involved="",
+            is_public=False,
+        )

@@ -1,0 +1,159 @@
+from typing import Any
+
+from django import forms
+
+from coproduce.accounts.models import STAFF_ROLES, Role, User
+
+from .models import (
+    RUNG_HELP,
+    BudgetLine,
+    CommissioningLevel,
+    CommissioningProject,
+    EngagementMethod,
+    ParticipationRung,
+    ReadinessStatus,
+    Stage,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = CommissioningProject
+        fields = [
+            "title",
+            "service_area",
+            "summary",
+            "level",
+            "lead_officer",
+            "decision_maker",
+            "decision_route",
+            "budget_envelope",
+            "involvement_budget",
+            "starts_on",
+            "ends_on",
+            "scope_open",
+            "scope_fixed",
+            "how_to_get_involved",
+            "is_public",
+        ]
+        widgets = {
+            "level": forms.RadioSelect,
+            "starts_on": DATE,
+            "ends_on": DATE,
+        }
+        labels = {
+            "title": "Project title",
+            "service_area": "Service area",
+            "summary": "Summary",
+            "level": "Level of commissioning",
+            "decision_route": "How the final decision is made",
+            "budget_envelope": "Budget envelope for the service",
+            "involvement_budget": "Budget for involving people",
+            "starts_on": "Start date",
+            "ends_on": "End date",
+            "how_to_get_involved": "How people can get involved",
+        }
+        help_texts = {
+            "summary": "In plain English: what the project is and who it is for.",
+            "scope_open": "Be honest: what can people who take part actually influence?",
+            "scope_fixed": (
+                "For example, the total budget or a legal duty. Say why, so people know the "
+                "limits before they give their time."
+            ),
+            "involvement_budget": (
+                "Payments, expenses, venues, interpreters, alternative formats, replacement care."
+            ),
+            "is_public": "People can then find the project and see how to take part.",
+        }
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        staff = User.objects.filter(
+            memberships__organisation=organisation, memberships__role__in=STAFF_ROLES
+        ).order_by("first_name", "last_name")
+        self.fields["lead_officer"].queryset = staff
+        self.fields["lead_officer"].label_from_instance = lambda user: user.display_name
+        self.fields["decision_maker"].queryset = staff.filter(
+            memberships__role__in=[Role.DECISION_MAKER, Role.ADMINISTRATOR, Role.COMMISSIONER]
+        )
+        self.fields["decision_maker"].label_from_instance = lambda user: user.display_name
+        self.fields["level"].choices = [
+            (value, label) for value, label in CommissioningLevel.choices
+        ]
+
+
+class StageDatesForm(forms.ModelForm):
+    class Meta:
+        model = Stage
+        fields = ["planned_start", "planned_end"]
+        widgets = {"planned_start": DATE, "planned_end": DATE}
+        labels = {"planned_start": "Planned start", "planned_end": "Planned end"}
+
+
+class ReadinessItemForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Is this ready?",
+        choices=ReadinessStatus.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label="How it was done",
+        required=False,
+        widget=forms.Textarea,
+        help_text="For example, where the decision route is written down.",
+    )
+    waiver_reason = forms.CharField(
+        label="If waived, why",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Needed if you waive this item. It is kept on record.",
+    )
+
+
+class PlanForm(forms.Form):
+    rung = forms.ChoiceField(
+        label="Level of involvement (the ladder of participation)",
+        choices=[
+            (value, f"{label} — {RUNG_HELP[ParticipationRung(value)]}")
+            for value, label in ParticipationRung.choices
+        ],
+        widget=forms.RadioSelect,
+    )
+    rung_reason = forms.CharField(
+        label="If 'no involvement' or 'inform' only, why",
+        required=False,
+        widget=forms.Textarea,
+        help_text="This reason is published, so write it for the public.",
+    )
+    objectives = forms.CharField(
+        label="What the involvement is for",
+        required=False,
+        widget=forms.Textarea,
+        help_text="What you want to learn or decide with people at this stage.",
+    )
+
+
+class MethodForm(forms.ModelForm):
+    class Meta:
+        model = EngagementMethod
+        fields = ["kind", "purpose", "who_for", "starts_on", "ends_on"]
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+        labels = {"starts_on": "Start date", "ends_on": "End date"}
+        help_texts = {
+            "who_for": "For example, carers of people with dementia; young people aged 14 to 25.",
+        }
+
+
+class BudgetLineForm(forms.ModelForm):
+    class Meta:
+        model = BudgetLine
+        fields = ["category", "description", "amount"]
+        labels = {"category": "What the money is for", "amount": "Amount"}
+        error_messages = {
+            "amount": {
+                "invalid": "Enter the amount in pounds and pence, like 150 or 150.50.",
+                "required": "Enter the amount in pounds and pence, like 150 or 150.50.",
+            }
+        }
