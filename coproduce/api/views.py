@@ -17,6 +17,15 @@ from coproduce.projects.models import (
 from .serializers import PlanSerializer, ProjectSerializer, StageSerializer
 
 
+class IsStaffMember(permissions.BasePermission):
+    """Staff of at least one organisation: participants and providers have no API (403), as
+    they have no staff pages. Tokens are read here, after DRF authenticates, not by the
+    organisation middleware, which only sees session sign-ins."""
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        return bool(staff_organisation_ids(request.user))
+
+
 class RulesPermission(permissions.BasePermission):
     """Asks the one rules module: `<app>.view_<model>` on each object."""
 
@@ -26,7 +35,7 @@ class RulesPermission(permissions.BasePermission):
 
 
 class ScopedViewSet(viewsets.ReadOnlyModelViewSet):
-    permission_classes = [permissions.IsAuthenticated, RulesPermission]
+    permission_classes = [permissions.IsAuthenticated, IsStaffMember, RulesPermission]
     model: Any = None
 
     def scoped(self) -> QuerySet[Any]:

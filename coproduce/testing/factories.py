@@ -1,0 +1,103 @@
+"""factory_boy factories for every domain record. Projects are made through the service, so
+they always have their four stages, readiness items and plans."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import factory
+
+from coproduce.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from coproduce.projects import services
+from coproduce.projects.models import (
+    BudgetCategory,
+    BudgetLine,
+    CommissioningLevel,
+    CommissioningProject,
+    EngagementMethod,
+    MethodKind,
+)
+
+PASSWORD = "a-long-test-password"
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"Test Council {n}")
+    slug = factory.Sequence(lambda n: f"test-council-{n}")
+    kind = OrganisationKind.COUNCIL
+    contact_email = "involvement@council.example"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name", locale="en_GB")
+    last_name = factory.Faker("last_name", locale="en_GB")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password(PASSWORD)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.COMMISSIONER
+
+
+def member(organisation: Organisation, role: Role, **user_fields: Any) -> User:
+    """A user with the given role in the organisation."""
+    return MembershipFactory(
+        organisation=organisation, role=role, user=UserFactory(**user_fields)
+    ).user
+
+
+def make_project(
+    organisation: Organisation | None = None, lead: User | None = None, **fields: Any
+) -> CommissioningProject:
+    organisation = organisation or OrganisationFactory()
+    lead = lead or member(organisation, Role.COMMISSIONER)
+    today = datetime.date(2026, 1, 5)
+    values: dict[str, Any] = {
+        "title": "Carers' support service",
+        "service_area": "Adult social care",
+        "summary": "Recommissioning support for carers.",
+        "level": CommissioningLevel.OPERATIONAL,
+        "lead_officer": lead,
+        "decision_maker": None,
+        "decision_route": "Cabinet member decision.",
+        "budget_envelope": Decimal("100000.00"),
+        "involvement_budget": Decimal("5000.00"),
+        "starts_on": today,
+        "ends_on": today + datetime.timedelta(days=365),
+        "scope_open": "What the service offers.",
+        "scope_fixed": "The total budget, set by the council.",
+        "how_to_get_involved": "Join the reference group.",
+        "is_public": True,
+    }
+    values.update(fields)
+    return services.create_project(organisation, **values)
+
+
+def make_method(plan: Any, **fields: Any) -> EngagementMethod:
+    values = {
+        "plan": plan,
+        "kind": MethodKind.WORKSHOP,
+        "purpose": "Co-design the specification.",
+        "who_for": "Carers.",
+    }
+    values.update(fields)
+    return services.save_method(EngagementMethod(**values))
+
+
+def make_budget_line(method: EngagementMethod, amount: str = "100.00", **fields: Any) -> BudgetLine:
+    values = {"method": method, "category": BudgetCategory.VENUE, "amount": Decimal(amount)}
+    values.update(fields)
+    return services.save_budget_line(BudgetLine(**values))
