@@ -19,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else (0 if exit_.code is None else 1)
-    except Exception as error:  # noqa: BLE001 - the whole point is one line, not a traceback
+    except Exception as error:
         if os.environ.get("COPRODUCE_TRACEBACK"):
             raise
         reason = str(error).strip().splitlines()[0] if str(error).strip() else ""

@@ -7,4 +7,4 @@ os.environ.setdefault("TASKS_BACKEND", "immediate")
 # pytest-django's live_server with sync Playwright needs ORM calls from the test thread.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from coproduce.settings import *  # noqa: E402, F403
+from coproduce.settings import *  # noqa: F403

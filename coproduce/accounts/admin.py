@@ -12,7 +12,7 @@ class MembershipInline(admin.TabularInline):
 @admin.register(User)
 class CoproduceUserAdmin(UserAdmin):
     inlines = [MembershipInline]
-    fieldsets = (*UserAdmin.fieldsets, ("Coproduce", {"fields": ("preferred_name",)}))
+    fieldsets = (*(UserAdmin.fieldsets or ()), ("Coproduce", {"fields": ("preferred_name",)}))
 
 
 @admin.register(Organisation)

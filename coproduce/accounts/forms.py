@@ -38,7 +38,7 @@ class CodeForm(forms.Form):
 
 
 class AssistForm(forms.Form):
-    participant = forms.ModelChoiceField(
+    participant: forms.ModelChoiceField = forms.ModelChoiceField(
         queryset=None,
         label="Who are you acting for?",
         empty_label="Choose a person",

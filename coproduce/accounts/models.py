@@ -92,7 +92,9 @@ class Membership(Audited):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "organisation"], name="one_role_per_organisation")
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="one_role_per_organisation"
+            )
         ]
         ordering = ["organisation__name"]
 
@@ -110,7 +112,9 @@ class AssistedSession(Audited):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     facilitator = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    participant = models.ForeignKey(User, on_delete=models.PROTECT, related_name="assisted_sessions")
+    participant = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="assisted_sessions"
+    )
     started_at = models.DateTimeField(auto_now_add=True)
     ended_at = models.DateTimeField(null=True, blank=True)
 

@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -53,7 +53,9 @@ def participants_to_assist(organisation: Organisation) -> Any:
 def start_assisting(request: HttpRequest, participant: User) -> AssistedSession:
     organisation = request.organisation  # type: ignore[attr-defined]
     session = AssistedSession.objects.create(
-        organisation=organisation, facilitator=request.user, participant=participant
+        organisation=organisation,
+        facilitator=cast(User, request.user),
+        participant=participant,
     )
     request.session[ASSISTED_PARTICIPANT] = participant.pk
     request.session["assisted_session_id"] = session.pk

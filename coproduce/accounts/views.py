@@ -51,14 +51,16 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 
 def sign_in_code(request: HttpRequest) -> HttpResponse:
     user_id = request.session.get(PENDING_USER)
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    user = get_user_model().objects.filter(pk=user_id or 0, is_active=True).first()
     if user is None:
         return redirect("accounts:sign-in")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["code"].strip())
         if device is None:
-            form.add_error("code", "That code is not right or has expired. Enter the code shown now.")
+            form.add_error(
+                "code", "That code is not right or has expired. Enter the code shown now."
+            )
         else:
             target = request.session.pop(PENDING_NEXT, reverse("core:home"))
             request.session.pop(PENDING_USER, None)

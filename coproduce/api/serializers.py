@@ -1,3 +1,5 @@
+from typing import Any
+
 from rest_framework import serializers
 
 from coproduce.projects.models import (
@@ -25,7 +27,7 @@ class MethodSerializer(serializers.ModelSerializer):
 
 class PlanSerializer(serializers.ModelSerializer):
     methods = MethodSerializer(many=True, read_only=True)
-    stage = serializers.PrimaryKeyRelatedField(read_only=True)
+    stage: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
     project = serializers.IntegerField(source="stage.project_id", read_only=True)
 
     class Meta:
@@ -45,7 +47,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
 class StageSerializer(serializers.ModelSerializer):
     coproduction_name = serializers.CharField(read_only=True)
-    plan = serializers.PrimaryKeyRelatedField(read_only=True)
+    plan: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(read_only=True)
 
     class Meta:
         model = Stage
@@ -67,7 +69,7 @@ class StageSerializer(serializers.ModelSerializer):
 class ProjectSerializer(serializers.ModelSerializer):
     organisation = serializers.CharField(source="organisation.slug", read_only=True)
     lead_officer = serializers.CharField(source="lead_officer.display_name", read_only=True)
-    stages = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    stages: Any = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
     class Meta:
         model = CommissioningProject

@@ -34,9 +34,7 @@ def first_problem(
     previous = GENESIS_HASH
     for sequence, previous_hash, stored_hash, payload in events:
         if sequence != expected_sequence:
-            return ChainProblem(
-                expected_sequence, f"missing (the next event found is #{sequence})"
-            )
+            return ChainProblem(expected_sequence, f"missing (the next event found is #{sequence})")
         if previous_hash != previous:
             return ChainProblem(sequence, "does not follow the event before it")
         if event_hash(previous_hash, payload) != stored_hash:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from .chain import GENESIS_HASH, event_hash
 from .context import current_actor
-from .models import AuditAction, Audited, AuditChainHead, AuditEvent
+from .models import AuditAction, AuditChainHead, Audited, AuditEvent
 
 HIDDEN = "[hidden]"
 

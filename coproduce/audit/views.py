@@ -24,10 +24,8 @@ def history(request: HttpRequest, model_label: str, pk: str) -> HttpResponse:
         f.name for f in model._meta.get_fields()
     }:
         raise Http404
-    record = get_object_or_404(
-        model._default_manager.filter(organisation_id__in=staff_organisation_ids(request.user)),
-        pk=pk,
-    )
+    in_my_organisations = {"organisation_id__in": staff_organisation_ids(request.user)}
+    record = get_object_or_404(model._default_manager.filter(**in_my_organisations), pk=pk)
     require(request, "audit.view_history", record)
     page = paginate(request, history_for(record))
     return render(request, "audit/history.html", {"record": record, "page": page})

@@ -1,10 +1,11 @@
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
 from coproduce.accounts.models import STAFF_ROLES, Role, User
 
 from .models import (
+    LEVEL_HELP,
     RUNG_HELP,
     BudgetLine,
     CommissioningLevel,
@@ -16,6 +17,20 @@ from .models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# Money is typed as text (GOV.UK advice: number inputs mangle values and confuse people).
+MONEY = forms.TextInput(attrs={"inputmode": "decimal"})
+MONEY_ERRORS = {
+    "invalid": "Enter an amount in pounds and pence, like 150 or 150.50.",
+    "required": "Enter an amount in pounds and pence, like 150 or 150.50.",
+    "min_value": "Enter an amount of £0 or more.",
+    "max_digits": "Enter an amount under £10,000,000,000.",
+    "max_decimal_places": "Enter pounds and pence with no more than 2 numbers after the point.",
+}
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.display_name)
 
 
 class ProjectForm(forms.ModelForm):
@@ -42,7 +57,11 @@ class ProjectForm(forms.ModelForm):
             "level": forms.RadioSelect,
             "starts_on": DATE,
             "ends_on": DATE,
+            "budget_envelope": MONEY,
+            "involvement_budget": MONEY,
         }
+        field_classes = {"lead_officer": PersonChoiceField, "decision_maker": PersonChoiceField}
+        error_messages = {"budget_envelope": MONEY_ERRORS, "involvement_budget": MONEY_ERRORS}
         labels = {
             "title": "Project title",
             "service_area": "Service area",
@@ -73,14 +92,13 @@ class ProjectForm(forms.ModelForm):
         staff = User.objects.filter(
             memberships__organisation=organisation, memberships__role__in=STAFF_ROLES
         ).order_by("first_name", "last_name")
-        self.fields["lead_officer"].queryset = staff
-        self.fields["lead_officer"].label_from_instance = lambda user: user.display_name
-        self.fields["decision_maker"].queryset = staff.filter(
+        cast(PersonChoiceField, self.fields["lead_officer"]).queryset = staff
+        cast(PersonChoiceField, self.fields["decision_maker"]).queryset = staff.filter(
             memberships__role__in=[Role.DECISION_MAKER, Role.ADMINISTRATOR, Role.COMMISSIONER]
         )
-        self.fields["decision_maker"].label_from_instance = lambda user: user.display_name
-        self.fields["level"].choices = [
-            (value, label) for value, label in CommissioningLevel.choices
+        cast(forms.ChoiceField, self.fields["level"]).choices = [
+            (value, f"{label} — {LEVEL_HELP[CommissioningLevel(value)]}")
+            for value, label in CommissioningLevel.choices
         ]
 
 
@@ -151,9 +169,5 @@ class BudgetLineForm(forms.ModelForm):
         model = BudgetLine
         fields = ["category", "description", "amount"]
         labels = {"category": "What the money is for", "amount": "Amount"}
-        error_messages = {
-            "amount": {
-                "invalid": "Enter the amount in pounds and pence, like 150 or 150.50.",
-                "required": "Enter the amount in pounds and pence, like 150 or 150.50.",
-            }
-        }
+        widgets = {"amount": MONEY}
+        error_messages = {"amount": MONEY_ERRORS}

@@ -13,7 +13,12 @@ from django.db import models
 from coproduce.accounts.models import Organisation
 from coproduce.audit.models import Audited
 
-MONEY = {"max_digits": 12, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+
+def money_field() -> models.DecimalField:
+    """Pounds and pence, never negative."""
+    return models.DecimalField(
+        max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
 
 
 class CommissioningLevel(models.TextChoices):
@@ -23,14 +28,16 @@ class CommissioningLevel(models.TextChoices):
 
 
 LEVEL_HELP = {
-    CommissioningLevel.STRATEGIC: "A strategy for local services and outcomes for an area as a whole.",
+    CommissioningLevel.STRATEGIC: "A strategy for local services and outcomes for a whole area.",
     CommissioningLevel.OPERATIONAL: "Planning and buying local services that meet the strategy.",
-    CommissioningLevel.INDIVIDUAL: "Services for one person and their family, often a personal budget.",
+    CommissioningLevel.INDIVIDUAL: "Services for one person and their family: personal budgets.",
 }
 
 
 class CommissioningProject(Audited):
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="projects")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="projects"
+    )
     title = models.CharField(max_length=200)
     service_area = models.CharField(max_length=120)
     summary = models.TextField()
@@ -48,8 +55,8 @@ class CommissioningProject(Audited):
     decision_route = models.TextField(
         help_text="Who makes the final decision and how, for example a cabinet member decision."
     )
-    budget_envelope = models.DecimalField(**MONEY)
-    involvement_budget = models.DecimalField(**MONEY)
+    budget_envelope = money_field()
+    involvement_budget = money_field()
     starts_on = models.DateField()
     ends_on = models.DateField()
     scope_open = models.TextField("What people can change")
@@ -97,7 +104,9 @@ class StageStatus(models.TextChoices):
 
 class Stage(Audited):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    project = models.ForeignKey(CommissioningProject, on_delete=models.CASCADE, related_name="stages")
+    project = models.ForeignKey(
+        CommissioningProject, on_delete=models.CASCADE, related_name="stages"
+    )
     kind = models.CharField(max_length=10, choices=StageKind.choices)
     position = models.PositiveSmallIntegerField()
     status = models.CharField(
@@ -141,7 +150,7 @@ class ReadinessCheck(models.TextChoices):
 
 
 READINESS_HELP = {
-    ReadinessCheck.PURPOSE: "What people are being asked to help with, and what they can influence.",
+    ReadinessCheck.PURPOSE: "What people are asked to help with, and what they can influence.",
     ReadinessCheck.DECISION_ROUTE: (
         "Be clear who makes the final decision, how consensus will be sought and what happens "
         "if it cannot be reached."
@@ -219,8 +228,7 @@ RUNG_HELP = {
         "organisation decides."
     ),
     ParticipationRung.INVOLVE: (
-        "Working with people throughout, so that their concerns shape the options and the "
-        "decision."
+        "Working with people throughout, so that their concerns shape the options and the decision."
     ),
     ParticipationRung.CO_PRODUCE: (
         "An equal and reciprocal partnership: people who use services, carers and professionals "
@@ -312,10 +320,12 @@ class BudgetCategory(models.TextChoices):
 
 class BudgetLine(Audited):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    method = models.ForeignKey(EngagementMethod, on_delete=models.CASCADE, related_name="budget_lines")
+    method = models.ForeignKey(
+        EngagementMethod, on_delete=models.CASCADE, related_name="budget_lines"
+    )
     category = models.CharField(max_length=30, choices=BudgetCategory.choices)
     description = models.CharField(max_length=200, blank=True)
-    amount = models.DecimalField(**MONEY)
+    amount = money_field()
 
     class Meta:
         ordering = ["pk"]

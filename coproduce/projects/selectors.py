@@ -89,8 +89,7 @@ def dashboard(user: Any, organisation: Any, today: datetime.date | None = None) 
     )
     due = (
         open_stages.filter(
-            Q(status=StageStatus.NOT_STARTED, planned_start__lte=soon)
-            | Q(planned_end__lte=soon)
+            Q(status=StageStatus.NOT_STARTED, planned_start__lte=soon) | Q(planned_end__lte=soon)
         )
         .select_related("project")
         .order_by("planned_end", "planned_start", "project__title")
@@ -135,9 +134,7 @@ def public_project(pk: int) -> CommissioningProject:
     return (
         CommissioningProject.objects.filter(is_public=True)
         .select_related("organisation")
-        .prefetch_related(
-            _published_plans(), Prefetch("stages__plan__methods", queryset=methods)
-        )
+        .prefetch_related(_published_plans(), Prefetch("stages__plan__methods", queryset=methods))
         .get(pk=pk)
     )
 

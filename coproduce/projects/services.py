@@ -168,7 +168,9 @@ def _check_plan_reason(rung: str, rung_reason: str) -> None:
         )
 
 
-def update_plan(plan: EngagementPlan, rung: str, rung_reason: str, objectives: str) -> EngagementPlan:
+def update_plan(
+    plan: EngagementPlan, rung: str, rung_reason: str, objectives: str
+) -> EngagementPlan:
     _check_plan_reason(rung, rung_reason)
     plan.rung = rung
     plan.rung_reason = rung_reason.strip()

@@ -109,7 +109,11 @@ def stage_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_publish": user.has_perm("projects.publish_engagementplan", stage.plan),
         "can_settle": user.has_perm("projects.change_readinessitem", stage),
         "plan_total": sum(
-            (line.amount for method in stage.plan.methods.all() for line in method.budget_lines.all()),
+            (
+                line.amount
+                for method in stage.plan.methods.all()
+                for line in method.budget_lines.all()
+            ),
             start=Decimal("0"),
         ),
     }
@@ -222,10 +226,13 @@ def _edit_child(
     context: dict[str, Any],
 ) -> HttpResponse:
     form = form_class(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        if run_service(form, lambda: save(form.instance)):
-            messages.success(request, success)
-            return back
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and run_service(form, lambda: save(form.instance))
+    ):
+        messages.success(request, success)
+        return back
     return render(request, template, {"form": form, **context})
 
 
@@ -270,9 +277,7 @@ def method_delete(request: HttpRequest, pk: int) -> HttpResponse:
         services.delete_method(method)
         messages.success(request, "Method and its budget lines removed.")
         return redirect("projects:stage", pk=stage_id)
-    return render(
-        request, "projects/confirm_delete.html", {"thing": method, "back": stage_id}
-    )
+    return render(request, "projects/confirm_delete.html", {"thing": method, "back": stage_id})
 
 
 @staff_required

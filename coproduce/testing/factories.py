@@ -3,7 +3,7 @@ they always have their four stages, readiness items and plans."""
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import factory
 
@@ -21,7 +21,7 @@ from coproduce.projects.models import (
 PASSWORD = "a-long-test-password"
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -31,7 +31,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     contact_email = "involvement@council.example"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -43,7 +43,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(PASSWORD)
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 
@@ -54,15 +54,18 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
 def member(organisation: Organisation, role: Role, **user_fields: Any) -> User:
     """A user with the given role in the organisation."""
-    return MembershipFactory(
-        organisation=organisation, role=role, user=UserFactory(**user_fields)
-    ).user
+    membership = cast(
+        Membership,
+        MembershipFactory(organisation=organisation, role=role, user=UserFactory(**user_fields)),
+    )
+    return membership.user
 
 
 def make_project(
     organisation: Organisation | None = None, lead: User | None = None, **fields: Any
 ) -> CommissioningProject:
-    organisation = organisation or OrganisationFactory()
+    if organisation is None:
+        organisation = cast(Organisation, OrganisationFactory())
     lead = lead or member(organisation, Role.COMMISSIONER)
     today = datetime.date(2026, 1, 5)
     values: dict[str, Any] = {

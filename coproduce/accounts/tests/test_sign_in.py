@@ -136,7 +136,9 @@ def test_a_facilitator_acts_for_a_participant_and_it_is_recorded(client):
 
     project = make_project(organisation)
     client.post(
-        reverse("projects:readiness-item", args=[project.stages.first().readiness_items.first().pk]),
+        reverse(
+            "projects:readiness-item", args=[project.stages.first().readiness_items.first().pk]
+        ),
         {"status": "done", "note": "Agreed with Sam by phone", "waiver_reason": ""},
     )
     event = history_for(project.stages.first().readiness_items.first()).first()

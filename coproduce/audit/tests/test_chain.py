@@ -53,7 +53,7 @@ def test_removing_any_event_is_found(items, data):
 
 
 def test_rewriting_the_whole_chain_still_disagrees_with_the_head():
-    events, head = chain([{"action": "create"}, {"action": "update"}])
+    _, head = chain([{"action": "create"}, {"action": "update"}])
     forged, _ = chain([{"action": "create"}, {"action": "delete"}])
     assert first_problem(forged, head) is not None
 

@@ -122,7 +122,11 @@ def test_an_unfinished_job_page_polls_and_offers_a_refresh_link(client):
     organisation = OrganisationFactory()
     admin = member(organisation, Role.ADMINISTRATOR)
     job = Job.objects.create(
-        organisation=organisation, created_by=admin, title="Long job", done=5, total=20,
+        organisation=organisation,
+        created_by=admin,
+        title="Long job",
+        done=5,
+        total=20,
         status=JobStatus.RUNNING,
     )
     client.force_login(admin)
@@ -149,8 +153,13 @@ def test_rq_backend_runs_a_task_on_redis(tmp_path):
     }
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("COPRODUCE_", "DJANGO_"))}
     enqueue = subprocess.run(
-        [sys.executable, "-c", script], env={**clean, **env}, cwd=ROOT,
-        capture_output=True, text=True, timeout=120, check=False,
+        [sys.executable, "-c", script],
+        env={**clean, **env},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert enqueue.returncode == 0, enqueue.stderr
     worker = run_cli("rqworker", "--job-class", "django_tasks_rq.Job", "--burst", "default", **env)

@@ -15,7 +15,6 @@ from coproduce.projects.models import (
     BudgetCategory,
     BudgetLine,
     CommissioningLevel,
-    CommissioningProject,
     EngagementMethod,
     MethodKind,
     ParticipationRung,
@@ -28,11 +27,46 @@ COUNCIL = "northshire-council"
 
 USERS = [
     # username, first, last, email, organisation slug, role
-    ("amara.admin", "Amara", "Okafor", "amara.okafor@northshire.example", COUNCIL, Role.ADMINISTRATOR),
-    ("chris.commissioner", "Chris", "Patel", "chris.patel@northshire.example", COUNCIL, Role.COMMISSIONER),
-    ("fran.facilitator", "Fran", "Hughes", "fran.hughes@northshire.example", COUNCIL, Role.FACILITATOR),
-    ("faisal.finance", "Faisal", "Khan", "faisal.khan@northshire.example", COUNCIL, Role.FINANCE_APPROVER),
-    ("dee.decisions", "Dee", "Morgan", "cllr.dee.morgan@northshire.example", COUNCIL, Role.DECISION_MAKER),
+    (
+        "amara.admin",
+        "Amara",
+        "Okafor",
+        "amara.okafor@northshire.example",
+        COUNCIL,
+        Role.ADMINISTRATOR,
+    ),
+    (
+        "chris.commissioner",
+        "Chris",
+        "Patel",
+        "chris.patel@northshire.example",
+        COUNCIL,
+        Role.COMMISSIONER,
+    ),
+    (
+        "fran.facilitator",
+        "Fran",
+        "Hughes",
+        "fran.hughes@northshire.example",
+        COUNCIL,
+        Role.FACILITATOR,
+    ),
+    (
+        "faisal.finance",
+        "Faisal",
+        "Khan",
+        "faisal.khan@northshire.example",
+        COUNCIL,
+        Role.FINANCE_APPROVER,
+    ),
+    (
+        "dee.decisions",
+        "Dee",
+        "Morgan",
+        "cllr.dee.morgan@northshire.example",
+        COUNCIL,
+        Role.DECISION_MAKER,
+    ),
     ("pat.carer", "Pat", "Evans", "pat.evans@example.org", COUNCIL, Role.PARTICIPANT),
     ("sam.lewis", "Sam", "Lewis", "", COUNCIL, Role.PARTICIPANT),
     ("priya.provider", "Priya", "Shah", "priya@carerscentre.example", COUNCIL, Role.PROVIDER),
@@ -99,7 +133,10 @@ class Command(BaseCommand):
         for category, description, amount in lines:
             services.save_budget_line(
                 BudgetLine(
-                    method=method, category=category, description=description, amount=Decimal(amount)
+                    method=method,
+                    category=category,
+                    description=description,
+                    amount=Decimal(amount),
                 )
             )
         return method
@@ -118,7 +155,10 @@ class Command(BaseCommand):
             level=CommissioningLevel.OPERATIONAL,
             lead_officer=lead,
             decision_maker=users["dee.decisions"],
-            decision_route="Cabinet member for adult social care decides, on the evaluation panel's recommendation.",
+            decision_route=(
+                "Cabinet member for adult social care decides, on the evaluation panel's "
+                "recommendation."
+            ),
             budget_envelope=Decimal("1200000.00"),
             involvement_budget=Decimal("18000.00"),
             starts_on=today - datetime.timedelta(days=300),
@@ -191,7 +231,11 @@ class Command(BaseCommand):
             "Members of the carers' strategy reference group.",
             today - datetime.timedelta(days=180),
             [
-                (BudgetCategory.PARTICIPANT_PAYMENTS, "8 carers x 3 workshops x 3 hours at £20", "1440.00"),
+                (
+                    BudgetCategory.PARTICIPANT_PAYMENTS,
+                    "8 carers x 3 workshops x 3 hours at £20",
+                    "1440.00",
+                ),
                 (BudgetCategory.EXPENSES, "Travel", "300.00"),
                 (BudgetCategory.INTERPRETERS, "BSL interpreter", "900.00"),
             ],
