@@ -44,7 +44,7 @@ run: setup
 lint: $(BIN)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy coproduce bench
+	$(BIN)/mypy coproduce bench tests conftest.py
 
 format: $(BIN)/.installed
 	$(BIN)/ruff check --fix .

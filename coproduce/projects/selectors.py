@@ -26,6 +26,7 @@ from .models import (
     EngagementMethod,
     EngagementPlan,
     PlanStatus,
+    ReadinessItem,
     Stage,
     StageStatus,
 )
@@ -154,6 +155,10 @@ def stage_detail(stage_id: int, user: Any) -> Stage:
     return (
         stages_for(user)
         .select_related("project", "project__organisation", "plan")
-        .prefetch_related("readiness_items", Prefetch("plan__methods", queryset=methods))
+        .prefetch_related(
+            # In a fixed order: PostgreSQL would otherwise move each item as it is updated.
+            Prefetch("readiness_items", queryset=ReadinessItem.objects.order_by("pk")),
+            Prefetch("plan__methods", queryset=methods),
+        )
         .get(pk=stage_id)
     )

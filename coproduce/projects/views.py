@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from coproduce.accounts.models import Organisation
 from coproduce.accounts.roles import staff_organisation_ids
 from coproduce.core.views_helpers import paginate, require, run_service, staff_required
 
@@ -40,14 +41,26 @@ def _scoped(model: Any, request: HttpRequest, pk: int) -> Any:
 
 @staff_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    context = selectors.dashboard(request.user, request.organisation)  # type: ignore[attr-defined]
+    organisation = request.organisation  # type: ignore[attr-defined]
+    user = request.user
+    context = selectors.dashboard(user, organisation)
+    context["can_create"] = user.has_perm("projects.add_commissioningproject", organisation)
+    context["can_assist"] = user.has_perm("accounts.act_for_participant", organisation)
+    context["can_verify"] = user.has_perm("audit.verify_chain", organisation)
+    context["other_organisations"] = Organisation.objects.filter(
+        pk__in=staff_organisation_ids(user)
+    ).exclude(pk=organisation.pk)
     return render(request, "projects/dashboard.html", context)
 
 
 @staff_required
 def project_list(request: HttpRequest) -> HttpResponse:
-    projects = selectors.organisation_projects(request.organisation)  # type: ignore[attr-defined]
-    return render(request, "projects/project_list.html", {"page": paginate(request, projects)})
+    organisation = request.organisation  # type: ignore[attr-defined]
+    context = {
+        "page": paginate(request, selectors.organisation_projects(organisation)),
+        "can_create": request.user.has_perm("projects.add_commissioningproject", organisation),
+    }
+    return render(request, "projects/project_list.html", context)
 
 
 @staff_required

@@ -38,4 +38,3 @@ def _no_csp_violations(page: Page) -> Iterator[None]:
     page.on("console", watch)
     yield
     assert not refused, "\n".join(refused)
-

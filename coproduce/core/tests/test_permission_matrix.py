@@ -15,7 +15,7 @@ Design:
 import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.db import transaction
@@ -49,16 +49,15 @@ ROLES = (
     "anonymous",
 )
 
-LOGIN = "login"  # 302 to the sign-in page, with ?next= the page asked for
-OK = 200
-MOVED = 302  # a redirect somewhere other than sign-in (the action was allowed)
-DENIED = 403
-MISSING = 404
-UNAUTHENTICATED = 401
+LOGIN = "login"  # 302 to the sign-in page, with ?next= the page asked for; any other 302 is
+# an action that was allowed, redirecting to its result (never to sign-in)
 
 
 @dataclass(frozen=True)
 class World:
+    """The records every cell is about: the project's first stage, its plan, a method and
+    budget line on that plan, and a job; `objects` holds each by name."""
+
     organisation: Organisation
     other_organisation: Organisation
     users: dict[str, User]
@@ -71,73 +70,105 @@ class World:
 Url = Callable[[World], str]
 
 
+def _url(name: str, key: str) -> Url:
+    return lambda w: reverse(name, args=[w.objects[key].pk])
+
+
 def _history(label: str, key: str) -> Url:
     return lambda w: reverse("audit:history", args=[label, w.objects[key].pk])
 
 
-# name: (method, url, expected status per role in ROLES order)
-#          admin   comm    facil   finance decide  partic  provid  other   anon
-STAFF_VIEW = (OK, OK, OK, OK, OK, DENIED, DENIED, MISSING, LOGIN)
-LEAD_CHANGE = (OK, OK, DENIED, DENIED, DENIED, DENIED, DENIED, MISSING, LOGIN)
-PLAN_CHANGE = (OK, OK, OK, DENIED, DENIED, DENIED, DENIED, MISSING, LOGIN)
-LEAD_ACTION = (MOVED, MOVED, DENIED, DENIED, DENIED, DENIED, DENIED, MISSING, LOGIN)
-API_VIEW = (OK, OK, OK, OK, OK, DENIED, DENIED, MISSING, UNAUTHENTICATED)
-EVERYONE = (OK, OK, OK, OK, OK, OK, OK, OK, OK)
-NOBODY = (MISSING, MISSING, MISSING, MISSING, MISSING, MISSING, MISSING, MISSING, MISSING)
-
-MATRIX: dict[str, tuple[str, Url, tuple[int | str, ...]]] = {
-    # Lists and pages about the user's active organisation (no record in the URL). The other
-    # organisation's commissioner sees their own organisation's page.
-    "dashboard": ("get", lambda w: reverse("projects:dashboard"), (OK, OK, OK, OK, OK, DENIED, DENIED, OK, LOGIN)),
-    "project-list": ("get", lambda w: reverse("projects:list"), (OK, OK, OK, OK, OK, DENIED, DENIED, OK, LOGIN)),
-    "project-create": ("get", lambda w: reverse("projects:create"), (OK, OK, DENIED, DENIED, DENIED, DENIED, DENIED, OK, LOGIN)),
-    "audit-trail": ("get", lambda w: reverse("audit:trail"), (OK, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED, LOGIN)),
-    "audit-verify": ("post", lambda w: reverse("audit:verify"), (MOVED, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED, LOGIN)),
-    "assist": ("get", lambda w: reverse("accounts:assist"), (OK, DENIED, OK, DENIED, DENIED, DENIED, DENIED, DENIED, LOGIN)),
-    "api-project-list": ("get", lambda w: "/api/projects/", (OK, OK, OK, OK, OK, DENIED, DENIED, OK, UNAUTHENTICATED)),
-    # Projects
-    "project-detail": ("get", lambda w: reverse("projects:detail", args=[w.project.pk]), STAFF_VIEW),
-    "project-edit": ("get", lambda w: reverse("projects:edit", args=[w.project.pk]), LEAD_CHANGE),
-    # Stages
-    "stage-detail": ("get", lambda w: reverse("projects:stage", args=[w.stage.pk]), STAFF_VIEW),
-    "stage-dates": ("get", lambda w: reverse("projects:stage-dates", args=[w.stage.pk]), LEAD_CHANGE),
-    "stage-start": ("post", lambda w: reverse("projects:stage-start", args=[w.stage.pk]), LEAD_ACTION),
-    "stage-complete": ("post", lambda w: reverse("projects:stage-complete", args=[w.stage.pk]), LEAD_ACTION),
-    "readiness-item": ("get", lambda w: reverse("projects:readiness-item", args=[w.objects["item"].pk]), PLAN_CHANGE),
+# What each URL is: the HTTP method to use, and the URL in the world made below.
+URLS: dict[str, tuple[str, Url]] = {
+    # Pages about the user's active organisation, with no record in the URL
+    "dashboard": ("get", lambda w: reverse("projects:dashboard")),
+    "project-list": ("get", lambda w: reverse("projects:list")),
+    "project-create": ("get", lambda w: reverse("projects:create")),
+    "audit-trail": ("get", lambda w: reverse("audit:trail")),
+    "audit-verify": ("post", lambda w: reverse("audit:verify")),
+    "assist": ("get", lambda w: reverse("accounts:assist")),
+    "api-project-list": ("get", lambda w: "/api/projects/"),
+    # Projects and stages
+    "project-detail": ("get", lambda w: reverse("projects:detail", args=[w.project.pk])),
+    "project-edit": ("get", lambda w: reverse("projects:edit", args=[w.project.pk])),
+    "stage-detail": ("get", lambda w: reverse("projects:stage", args=[w.stage.pk])),
+    "stage-dates": ("get", lambda w: reverse("projects:stage-dates", args=[w.stage.pk])),
+    "stage-start": ("post", lambda w: reverse("projects:stage-start", args=[w.stage.pk])),
+    "stage-complete": ("post", lambda w: reverse("projects:stage-complete", args=[w.stage.pk])),
+    "readiness-item": ("get", _url("projects:readiness-item", "item")),
     # Engagement plans, methods and budget lines
-    "plan-edit": ("get", lambda w: reverse("projects:plan", args=[w.objects["plan"].pk]), PLAN_CHANGE),
-    "plan-publish": ("post", lambda w: reverse("projects:plan-publish", args=[w.objects["plan"].pk]), LEAD_ACTION),
-    "method-create": ("get", lambda w: reverse("projects:method-create", args=[w.objects["plan"].pk]), PLAN_CHANGE),
-    "method-edit": ("get", lambda w: reverse("projects:method", args=[w.objects["method"].pk]), PLAN_CHANGE),
-    "method-delete": ("get", lambda w: reverse("projects:method-delete", args=[w.objects["method"].pk]), PLAN_CHANGE),
-    "budget-line-create": ("get", lambda w: reverse("projects:budget-create", args=[w.objects["method"].pk]), PLAN_CHANGE),
-    "budget-line-edit": ("get", lambda w: reverse("projects:budget-line", args=[w.objects["line"].pk]), PLAN_CHANGE),
-    "budget-line-delete": ("get", lambda w: reverse("projects:budget-line-delete", args=[w.objects["line"].pk]), PLAN_CHANGE),
-    # History of changes
-    "history-project": ("get", _history("projects.commissioningproject", "project"), STAFF_VIEW),
-    "history-stage": ("get", _history("projects.stage", "stage"), STAFF_VIEW),
-    "history-plan": ("get", _history("projects.engagementplan", "plan"), STAFF_VIEW),
-    # A background job, started by the facilitator: its creator and administrators may see it.
-    "job": ("get", lambda w: reverse("core:job", args=[w.objects["job"].pk]), (OK, DENIED, OK, DENIED, DENIED, DENIED, DENIED, MISSING, LOGIN)),
+    "plan-edit": ("get", _url("projects:plan", "plan")),
+    "plan-publish": ("post", _url("projects:plan-publish", "plan")),
+    "method-create": ("get", _url("projects:method-create", "plan")),
+    "method-edit": ("get", _url("projects:method", "method")),
+    "method-delete": ("get", _url("projects:method-delete", "method")),
+    "budget-line-create": ("get", _url("projects:budget-create", "method")),
+    "budget-line-edit": ("get", _url("projects:budget-line", "line")),
+    "budget-line-delete": ("get", _url("projects:budget-line-delete", "line")),
+    # History of changes to a record
+    "history-project": ("get", _history("projects.commissioningproject", "project")),
+    "history-stage": ("get", _history("projects.stage", "stage")),
+    "history-plan": ("get", _history("projects.engagementplan", "plan")),
+    # A background job started by the facilitator
+    "job": ("get", _url("core:job", "job")),
     # JSON API
-    "api-project": ("get", lambda w: f"/api/projects/{w.project.pk}/", API_VIEW),
-    "api-stage": ("get", lambda w: f"/api/stages/{w.stage.pk}/", API_VIEW),
-    "api-plan": ("get", lambda w: f"/api/plans/{w.objects['plan'].pk}/", API_VIEW),
-    # Public pages: anyone may see a public project, nobody a private one.
-    "public-list": ("get", lambda w: reverse("projects:public-list"), EVERYONE),
-    "public-detail": ("get", lambda w: reverse("projects:public-detail", args=[w.project.pk]), EVERYONE),
-    "public-detail-private": ("get", lambda w: reverse("projects:public-detail", args=[w.private_project.pk]), NOBODY),
+    "api-project": ("get", lambda w: f"/api/projects/{w.project.pk}/"),
+    "api-stage": ("get", lambda w: f"/api/stages/{w.stage.pk}/"),
+    "api-plan": ("get", lambda w: f"/api/plans/{w.objects['plan'].pk}/"),
+    # Public pages: a public project, and a project that is not public
+    "public-list": ("get", lambda w: reverse("projects:public-list")),
+    "public-detail": ("get", _url("projects:public-detail", "project")),
+    "public-detail-private": ("get", _url("projects:public-detail", "private_project")),
+}
+
+# The designed answer for each URL and role. "other" is a commissioner of another
+# organisation: on pages with no record in the URL they see their own organisation's page.
+EXPECTED: dict[str, tuple[int | str, ...]] = {
+    #                          admin    comm     facil    finance  decide   partic   provid   other    anon
+    "dashboard":              (200,     200,     200,     200,     200,     403,     403,     200,     LOGIN),
+    "project-list":           (200,     200,     200,     200,     200,     403,     403,     200,     LOGIN),
+    "project-create":         (200,     200,     403,     403,     403,     403,     403,     200,     LOGIN),
+    "audit-trail":            (200,     403,     403,     403,     403,     403,     403,     403,     LOGIN),
+    "audit-verify":           (302,     403,     403,     403,     403,     403,     403,     403,     LOGIN),
+    "assist":                 (200,     403,     200,     403,     403,     403,     403,     403,     LOGIN),
+    "api-project-list":       (200,     200,     200,     200,     200,     403,     403,     200,     401),
+    "project-detail":         (200,     200,     200,     200,     200,     403,     403,     404,     LOGIN),
+    "project-edit":           (200,     200,     403,     403,     403,     403,     403,     404,     LOGIN),
+    "stage-detail":           (200,     200,     200,     200,     200,     403,     403,     404,     LOGIN),
+    "stage-dates":            (200,     200,     403,     403,     403,     403,     403,     404,     LOGIN),
+    "stage-start":            (302,     302,     403,     403,     403,     403,     403,     404,     LOGIN),
+    "stage-complete":         (302,     302,     403,     403,     403,     403,     403,     404,     LOGIN),
+    "readiness-item":         (200,     200,     200,     403,     403,     403,     403,     404,     LOGIN),
+    "plan-edit":              (200,     200,     200,     403,     403,     403,     403,     404,     LOGIN),
+    "plan-publish":           (302,     302,     403,     403,     403,     403,     403,     404,     LOGIN),
+    "method-create":          (200,     200,     200,     403,     403,     403,     403,     404,     LOGIN),
+    "method-edit":            (200,     200,     200,     403,     403,     403,     403,     404,     LOGIN),
+    "method-delete":          (200,     200,     200,     403,     403,     403,     403,     404,     LOGIN),
+    "budget-line-create":     (200,     200,     200,     403,     403,     403,     403,     404,     LOGIN),
+    "budget-line-edit":       (200,     200,     200,     403,     403,     403,     403,     404,     LOGIN),
+    "budget-line-delete":     (200,     200,     200,     403,     403,     403,     403,     404,     LOGIN),
+    "history-project":        (200,     200,     200,     200,     200,     403,     403,     404,     LOGIN),
+    "history-stage":          (200,     200,     200,     200,     200,     403,     403,     404,     LOGIN),
+    "history-plan":           (200,     200,     200,     200,     200,     403,     403,     404,     LOGIN),
+    "job":                    (200,     403,     200,     403,     403,     403,     403,     404,     LOGIN),
+    "api-project":            (200,     200,     200,     200,     200,     403,     403,     404,     401),
+    "api-stage":              (200,     200,     200,     200,     200,     403,     403,     404,     401),
+    "api-plan":               (200,     200,     200,     200,     200,     403,     403,     404,     401),
+    "public-list":            (200,     200,     200,     200,     200,     200,     200,     200,     200),
+    "public-detail":          (200,     200,     200,     200,     200,     200,     200,     200,     200),
+    "public-detail-private":  (404,     404,     404,     404,     404,     404,     404,     404,     404),
 }  # fmt: skip
 
 CELLS = [
     pytest.param(name, role, expected[column], id=f"{name}-{role}")
-    for name, (_, _, expected) in MATRIX.items()
+    for name, expected in EXPECTED.items()
     for column, role in enumerate(ROLES)
 ]
 
 
-def test_matrix_has_a_cell_for_every_role() -> None:
-    assert all(len(expected) == len(ROLES) for _, _, expected in MATRIX.values())
+def test_every_url_has_a_row_with_a_cell_for_every_role() -> None:
+    assert set(URLS) == set(EXPECTED)
+    assert all(len(expected) == len(ROLES) for expected in EXPECTED.values())
 
 
 @pytest.fixture(scope="module")
@@ -150,8 +181,8 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
 
 
 def _make_world() -> World:
-    organisation = OrganisationFactory()
-    other = OrganisationFactory()
+    organisation = cast(Organisation, OrganisationFactory())
+    other = cast(Organisation, OrganisationFactory())
     users = {
         role.value: member(organisation, role)
         for role in (
@@ -186,6 +217,7 @@ def _make_world() -> World:
         stage=stage,
         objects={
             "project": project,
+            "private_project": private,
             "stage": stage,
             "item": stage.readiness_items.first(),
             "plan": plan,
@@ -205,7 +237,7 @@ def _client_for(world: World, role: str) -> Client:
 
 @pytest.mark.parametrize(("name", "role", "expected"), CELLS)
 def test_permission_matrix(world: World, name: str, role: str, expected: int | str) -> None:
-    method, url_for, _ = MATRIX[name]
+    method, url_for = URLS[name]
     url = url_for(world)
     response = getattr(_client_for(world, role), method)(url)
     sign_in = reverse("accounts:sign-in")
@@ -213,18 +245,17 @@ def test_permission_matrix(world: World, name: str, role: str, expected: int | s
     if expected == LOGIN:
         assert response.status_code == 302, f"{method.upper()} {url}"
         assert location.startswith(f"{sign_in}?next="), location
-    elif expected == MOVED:
-        assert response.status_code == 302, f"{method.upper()} {url}"
-        assert not location.startswith(sign_in), location
     else:
         assert response.status_code == expected, f"{method.upper()} {url}"
-    if expected == UNAUTHENTICATED:
+    if expected == 302:
+        assert not location.startswith(sign_in), location
+    if expected == 401:
         assert response.headers["WWW-Authenticate"] == "Token"
 
 
 def test_post_only_urls_refuse_get_for_allowed_roles(world: World) -> None:
     client = _client_for(world, "commissioner")
-    for name, (method, url_for, _) in MATRIX.items():
+    for name, (method, url_for) in URLS.items():
         if method == "post" and name != "audit-verify":
             assert client.get(url_for(world)).status_code == 405, name
 

@@ -3,6 +3,7 @@ are: each page is measured with 2 projects, then again with 12, and the counts m
 
 import datetime
 from collections.abc import Callable
+from typing import cast
 
 import pytest
 from django.db import connection
@@ -79,13 +80,13 @@ def _count_queries(client: Client, url: str) -> tuple[int, list[str]]:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_query_count_does_not_grow_with_projects(page: str) -> None:
-    organisation = OrganisationFactory()
+    organisation = cast(Organisation, OrganisationFactory())
     lead = member(organisation, Role.COMMISSIONER)
     client = Client()
     client.force_login(lead)
 
     few = seed(organisation, lead, 2)
-    few_count, few_sql = _count_queries(client, PAGES[page](few))
+    few_count, _ = _count_queries(client, PAGES[page](few))
 
     # Ten more projects; the last one, whose public page is measured, has three methods a plan.
     many = few + seed(organisation, lead, 9) + seed(organisation, lead, 1, methods_per_plan=3)
@@ -98,7 +99,7 @@ def test_query_count_does_not_grow_with_projects(page: str) -> None:
 
 def test_pages_list_every_project() -> None:
     """The pages measured above do show all twelve projects (so the counts mean something)."""
-    organisation = OrganisationFactory()
+    organisation = cast(Organisation, OrganisationFactory())
     lead = member(organisation, Role.COMMISSIONER)
     client = Client()
     client.force_login(lead)

@@ -193,3 +193,21 @@ def test_history_page_lists_changes(signed_in, officer, organisation):
         reverse("audit:history", args=["projects.commissioningproject", project.pk])
     ).content.decode()
     assert "Before" in page and "After" in page and "Changed" in page
+
+
+def test_only_those_who_may_start_projects_see_the_button(client, organisation):
+    client.force_login(member(organisation, Role.FINANCE_APPROVER))
+    for name in ["projects:dashboard", "projects:list"]:
+        assert "Start a commissioning project" not in client.get(reverse(name)).content.decode()
+    client.force_login(member(organisation, Role.COMMISSIONER))
+    for name in ["projects:dashboard", "projects:list"]:
+        assert "Start a commissioning project" in client.get(reverse(name)).content.decode()
+
+
+def test_administrators_see_the_audit_and_two_factor_links(client, organisation):
+    client.force_login(member(organisation, Role.ADMINISTRATOR))
+    page = client.get(reverse("projects:dashboard")).content.decode()
+    assert reverse("audit:trail") in page and reverse("accounts:assist") in page
+    client.force_login(member(organisation, Role.COMMISSIONER))
+    page = client.get(reverse("projects:dashboard")).content.decode()
+    assert reverse("audit:trail") not in page and reverse("accounts:assist") not in page

@@ -265,6 +265,12 @@ class Command(BaseCommand):
             services.start_stage(stage)
             if kind != StageKind.DO:
                 services.complete_stage(stage)
+            # The demo's history happened on the planned dates, not the day it was loaded.
+            services.update_stage_dates(
+                stage,
+                actual_start=stage.planned_start,
+                actual_end=stage.planned_end if kind != StageKind.DO else None,
+            )
 
     def send_project(self, council: Organisation, users: dict[str, User]) -> None:
         today = timezone.localdate()
