@@ -101,10 +101,6 @@ class Membership(Audited):
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} at {self.organisation}"
 
-    @property
-    def is_staff_role(self) -> bool:
-        return self.role in STAFF_ROLES
-
 
 class AssistedSession(Audited):
     """A facilitator acting for a participant who has no email (assisted mode). While it is

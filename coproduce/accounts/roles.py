@@ -17,11 +17,6 @@ def roles_of(user: Any) -> dict[int, str]:
     return cached
 
 
-def forget_roles(user: Any) -> None:
-    if hasattr(user, _CACHE):
-        delattr(user, _CACHE)
-
-
 def role_in(user: Any, organisation_id: int | None) -> str | None:
     if organisation_id is None:
         return None

@@ -266,10 +266,6 @@ class EngagementPlan(Audited):
     def __str__(self) -> str:
         return f"Engagement plan for {self.stage}"
 
-    @property
-    def needs_reason(self) -> bool:
-        return self.rung in RUNGS_NEEDING_REASON
-
 
 class MethodKind(models.TextChoices):
     SURVEY = "survey", "Survey"

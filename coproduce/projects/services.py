@@ -15,6 +15,7 @@ from django.utils import timezone
 from coproduce.accounts.models import Organisation
 
 from .models import (
+    RUNGS_NEEDING_REASON,
     STAGE_ORDER,
     BudgetLine,
     CommissioningProject,
@@ -27,24 +28,6 @@ from .models import (
     ReadinessStatus,
     Stage,
     StageStatus,
-)
-
-PROJECT_FIELDS = (
-    "title",
-    "service_area",
-    "summary",
-    "level",
-    "lead_officer",
-    "decision_maker",
-    "decision_route",
-    "budget_envelope",
-    "involvement_budget",
-    "starts_on",
-    "ends_on",
-    "scope_open",
-    "scope_fixed",
-    "how_to_get_involved",
-    "is_public",
 )
 
 
@@ -156,7 +139,7 @@ def complete_stage(stage: Stage) -> Stage:
 
 
 def _check_plan_reason(rung: str, rung_reason: str) -> None:
-    if rung in (ParticipationRung.NONE, ParticipationRung.INFORM) and not rung_reason.strip():
+    if rung in RUNGS_NEEDING_REASON and not rung_reason.strip():
         label = ParticipationRung(rung).label.lower()
         raise ValidationError(
             {

@@ -249,6 +249,17 @@ def _edit_child(
     return render(request, template, {"form": form, **context})
 
 
+def _confirm_removal(
+    request: HttpRequest, thing: Any, stage_id: int, remove: Any, done: str
+) -> HttpResponse:
+    """Asks before removing (GET), removes on POST, then goes back to the stage."""
+    if request.method == "POST":
+        remove(thing)
+        messages.success(request, done)
+        return redirect("projects:stage", pk=stage_id)
+    return render(request, "projects/confirm_delete.html", {"thing": thing, "back": stage_id})
+
+
 @staff_required
 def method_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
     plan = _scoped(EngagementPlan, request, plan_pk)
@@ -285,12 +296,13 @@ def method_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def method_delete(request: HttpRequest, pk: int) -> HttpResponse:
     method = _scoped(EngagementMethod, request, pk)
     require(request, "projects.change_engagementplan", method)
-    stage_id = method.plan.stage_id
-    if request.method == "POST":
-        services.delete_method(method)
-        messages.success(request, "Method and its budget lines removed.")
-        return redirect("projects:stage", pk=stage_id)
-    return render(request, "projects/confirm_delete.html", {"thing": method, "back": stage_id})
+    return _confirm_removal(
+        request,
+        method,
+        method.plan.stage_id,
+        services.delete_method,
+        "Method and its budget lines removed.",
+    )
 
 
 @staff_required
@@ -329,12 +341,13 @@ def budget_line_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def budget_line_delete(request: HttpRequest, pk: int) -> HttpResponse:
     line = _scoped(BudgetLine, request, pk)
     require(request, "projects.change_engagementplan", line)
-    stage_id = line.method.plan.stage_id
-    if request.method == "POST":
-        services.delete_budget_line(line)
-        messages.success(request, "Budget line removed.")
-        return redirect("projects:stage", pk=stage_id)
-    return render(request, "projects/confirm_delete.html", {"thing": line, "back": stage_id})
+    return _confirm_removal(
+        request,
+        line,
+        line.method.plan.stage_id,
+        services.delete_budget_line,
+        "Budget line removed.",
+    )
 
 
 def public_list(request: HttpRequest) -> HttpResponse:

@@ -207,6 +207,7 @@ def test_only_those_who_may_start_projects_see_the_button(client, organisation):
 def test_administrators_see_the_audit_and_two_factor_links(client, organisation):
     client.force_login(member(organisation, Role.ADMINISTRATOR))
     page = client.get(reverse("projects:dashboard")).content.decode()
+    assert "<title>Dashboard – Coproduce</title>" in page
     assert reverse("audit:trail") in page and reverse("accounts:assist") in page
     client.force_login(member(organisation, Role.COMMISSIONER))
     page = client.get(reverse("projects:dashboard")).content.decode()
