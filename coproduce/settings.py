@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "coproduce.accounts",
     "coproduce.audit",
     "coproduce.projects",
+    "coproduce.people",
     "coproduce.api",
 ]
 

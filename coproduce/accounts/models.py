@@ -89,6 +89,10 @@ class Membership(Audited):
         Organisation, on_delete=models.CASCADE, related_name="memberships"
     )
     role = models.CharField(max_length=20, choices=Role.choices)
+    # Special category data: a separate permission an administrator grants, whatever the role.
+    equality_data_access = models.BooleanField(
+        "May see person-level equality monitoring answers", default=False
+    )
 
     class Meta:
         constraints = [

@@ -10,7 +10,7 @@ from typing import Any
 import rules
 
 from .models import STAFF_ROLES, Role
-from .roles import role_in
+from .roles import equality_access_organisation_ids, role_in
 
 
 def _org_id(obj: Any) -> int | None:
@@ -40,6 +40,11 @@ can_support_participants = _role_predicate(
 
 
 @rules.predicate
+def has_equality_data_access(user: Any, obj: Any) -> bool:
+    return _org_id(obj) in equality_access_organisation_ids(user)
+
+
+@rules.predicate
 def is_job_owner(user: Any, job: Any) -> bool:
     return job is not None and job.created_by_id == user.pk
 
@@ -57,6 +62,17 @@ rules.add_perm("projects.change_readinessitem", can_plan_involvement)
 rules.add_perm("projects.view_engagementplan", is_org_staff)
 rules.add_perm("projects.change_engagementplan", can_plan_involvement)
 rules.add_perm("projects.publish_engagementplan", can_lead_commissioning)
+# People and communities register (obj: a Person, Community, PartnerOrganisation, SavedList or
+# the Organisation itself for lists and new records)
+rules.add_perm("people.view_person", is_org_staff)
+rules.add_perm("people.change_person", can_plan_involvement)
+rules.add_perm("people.manage_consent", can_plan_involvement)
+rules.add_perm("people.change_register_settings", is_org_administrator)
+# Equality monitoring answers, person by person: only with the dedicated permission.
+rules.add_perm("people.view_equality_answers", is_org_staff & has_equality_data_access)
+rules.add_perm("people.change_equality_answers", can_plan_involvement & has_equality_data_access)
+# Aggregates with small numbers suppressed are for all staff.
+rules.add_perm("people.view_equality_report", is_org_staff)
 # Audit trail (obj: the record whose history is shown, or an Organisation)
 rules.add_perm("audit.view_history", is_org_staff)
 rules.add_perm("audit.verify_chain", is_org_administrator)

@@ -23,6 +23,7 @@ class AuditAction(models.TextChoices):
     CREATE = "create", "Created"
     UPDATE = "update", "Changed"
     DELETE = "delete", "Deleted"
+    VIEW = "view", "Viewed"
 
 
 class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):

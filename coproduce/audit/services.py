@@ -96,7 +96,7 @@ def record(instance: models.Model, action: str, changes: dict[str, list[Any]]) -
             on_behalf_of_name=actor.on_behalf_of_name[:200],
             model=instance._meta.label_lower,
             object_id=str(instance.pk),
-            object_repr=str(instance)[:300],
+            object_repr=str(getattr(instance, "audit_repr", None) or instance)[:300],
             action=action,
             changes=changes,
             previous_hash=previous_hash,
@@ -107,6 +107,11 @@ def record(instance: models.Model, action: str, changes: dict[str, list[Any]]) -
         head.last_hash = event.hash
         head.save(update_fields=["last_sequence", "last_hash"])
     return event
+
+
+def record_view(instance: models.Model, what: str) -> AuditEvent:
+    """Records that someone read sensitive data (for example equality answers)."""
+    return record(instance, AuditAction.VIEW, {"viewed": [None, what]})
 
 
 def _before_save(sender: type[Audited], instance: Audited, raw: bool = False, **_: Any) -> None:

@@ -8,6 +8,15 @@ from typing import Any, cast
 import factory
 
 from coproduce.accounts.models import Membership, Organisation, OrganisationKind, Role, User
+from coproduce.people import services as people_services
+from coproduce.people.models import (
+    Channel,
+    Community,
+    CommunityKind,
+    ConsentMethod,
+    Format,
+    Person,
+)
 from coproduce.projects import services
 from coproduce.projects.models import (
     BudgetCategory,
@@ -104,3 +113,40 @@ def make_budget_line(method: EngagementMethod, amount: str = "100.00", **fields:
     values = {"method": method, "category": BudgetCategory.VENUE, "amount": Decimal(amount)}
     values.update(fields)
     return services.save_budget_line(BudgetLine(**values))
+
+
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
+    class Meta:
+        model = Person
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Faker("name", locale="en_GB")
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    postcode = factory.Faker("postcode", locale="en_GB")
+    preferred_channel = Channel.EMAIL
+    preferred_format = Format.STANDARD
+
+
+class CommunityFactory(factory.django.DjangoModelFactory[Community]):
+    class Meta:
+        model = Community
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Community {n}")
+    kind = CommunityKind.INTEREST
+
+
+def make_person(
+    organisation: Organisation,
+    needs: list[str] | None = None,
+    communities: list[Community] | None = None,
+    consents: list[str] | None = None,
+    **fields: Any,
+) -> Person:
+    """A person saved through the service, with needs, communities and consents."""
+    person = people_services.save_person(
+        PersonFactory.build(organisation=organisation, **fields), needs, communities
+    )
+    for purpose in consents or []:
+        people_services.give_consent(person, purpose, ConsentMethod.ONLINE, None)
+    return person
