@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("coproduce.core.urls")),
     path("", include("coproduce.accounts.urls")),
     path("", include("coproduce.projects.urls")),
+    path("", include("coproduce.people.urls")),
     path("", include("coproduce.audit.urls")),
     path("api/", include("coproduce.api.urls")),
     path("django-admin/", admin.site.urls),

@@ -25,11 +25,15 @@ from rest_framework.authtoken.models import Token
 
 from coproduce.accounts.models import Organisation, Role, User
 from coproduce.core.models import Job
+from coproduce.people import services as people_services
+from coproduce.people.models import PartnerOrganisation
 from coproduce.projects.models import CommissioningProject, Stage
 from coproduce.testing.factories import (
+    CommunityFactory,
     OrganisationFactory,
     make_budget_line,
     make_method,
+    make_person,
     make_project,
     member,
 )
@@ -119,6 +123,35 @@ URLS: dict[str, tuple[str, Url]] = {
     "public-list": ("get", lambda w: reverse("projects:public-list")),
     "public-detail": ("get", _url("projects:public-detail", "project")),
     "public-detail-private": ("get", _url("projects:public-detail", "private_project")),
+    # The people and communities register
+    "people-list": ("get", lambda w: reverse("people:list")),
+    "person-create": ("get", lambda w: reverse("people:create")),
+    "person-detail": ("get", _url("people:detail", "person")),
+    "person-edit": ("get", _url("people:edit", "person")),
+    "consent": ("get", _url("people:consent", "person")),
+    "consent-withdraw": (
+        "post",
+        lambda w: reverse("people:consent-withdraw", args=[w.objects["person"].pk, "contact"]),
+    ),
+    "involvement-create": ("get", _url("people:involvement-create", "person")),
+    "communities": ("get", lambda w: reverse("people:communities")),
+    "community-create": ("get", lambda w: reverse("people:community-create")),
+    "community-edit": ("get", _url("people:community", "community")),
+    "partners": ("get", lambda w: reverse("people:partners")),
+    "partner-create": ("get", lambda w: reverse("people:partner-create")),
+    "partner-edit": ("get", _url("people:partner", "partner")),
+    "saved-lists": ("get", lambda w: reverse("people:saved-lists")),
+    "saved-list": ("get", _url("people:saved-list", "saved_list")),
+    "saved-list-add": ("post", lambda w: reverse("people:saved-list-add")),
+    "saved-list-remove": (
+        "post",
+        lambda w: reverse(
+            "people:saved-list-remove",
+            args=[w.objects["saved_list"].pk, w.objects["person"].pk],
+        ),
+    ),
+    "register-settings": ("get", lambda w: reverse("people:settings")),
+    "history-person": ("get", _history("people.person", "person")),
 }
 
 # The designed answer for each URL and role. "other" is a commissioner of another
@@ -157,6 +190,25 @@ EXPECTED: dict[str, tuple[int | str, ...]] = {
     "public-list":            (200,     200,     200,     200,     200,     200,     200,     200,     200),
     "public-detail":          (200,     200,     200,     200,     200,     200,     200,     200,     200),
     "public-detail-private":  (404,     404,     404,     404,     404,     404,     404,     404,     404),
+    "people-list":            (200,     200,     200,     200,     200,     403,     403,     200,     LOGIN),
+    "person-create":          (200,     200,     200,     403,     403,     403,     403,     200,     LOGIN),
+    "person-detail":          (200,     200,     200,     200,     200,     403,     403,     404,     LOGIN),
+    "person-edit":            (200,     200,     200,     403,     403,     403,     403,     404,     LOGIN),
+    "consent":                (200,     200,     200,     403,     403,     403,     403,     404,     LOGIN),
+    "consent-withdraw":       (302,     302,     302,     403,     403,     403,     403,     404,     LOGIN),
+    "involvement-create":     (200,     200,     200,     403,     403,     403,     403,     404,     LOGIN),
+    "communities":            (200,     200,     200,     200,     200,     403,     403,     200,     LOGIN),
+    "community-create":       (200,     200,     200,     403,     403,     403,     403,     200,     LOGIN),
+    "community-edit":         (200,     200,     200,     403,     403,     403,     403,     404,     LOGIN),
+    "partners":               (200,     200,     200,     200,     200,     403,     403,     200,     LOGIN),
+    "partner-create":         (200,     200,     200,     403,     403,     403,     403,     200,     LOGIN),
+    "partner-edit":           (200,     200,     200,     403,     403,     403,     403,     404,     LOGIN),
+    "saved-lists":            (200,     200,     200,     200,     200,     403,     403,     200,     LOGIN),
+    "saved-list":             (200,     200,     200,     200,     200,     403,     403,     404,     LOGIN),
+    "saved-list-add":         (302,     302,     302,     403,     403,     403,     403,     302,     LOGIN),
+    "saved-list-remove":      (302,     302,     302,     403,     403,     403,     403,     404,     LOGIN),
+    "register-settings":      (200,     403,     403,     403,     403,     403,     403,     403,     LOGIN),
+    "history-person":         (200,     200,     200,     200,     200,     403,     403,     404,     LOGIN),
 }  # fmt: skip
 
 CELLS = [
@@ -205,6 +257,13 @@ def _make_world() -> World:
     plan = stage.plan
     method = make_method(plan, starts_on=datetime.date(2026, 2, 1))
     line = make_budget_line(method)
+    person = make_person(organisation, consents=["contact"])
+    community = CommunityFactory(organisation=organisation)
+    partner = PartnerOrganisation.objects.create(
+        organisation=organisation, name="Carers' Centre", kind="carers_group"
+    )
+    saved_list = people_services.create_saved_list(organisation, "Reference group")
+    people_services.add_to_list(saved_list, [person])
     job = Job.objects.create(
         organisation=organisation, created_by=users["facilitator"], title="Check the audit trail"
     )
@@ -224,6 +283,10 @@ def _make_world() -> World:
             "method": method,
             "line": line,
             "job": job,
+            "person": person,
+            "community": community,
+            "partner": partner,
+            "saved_list": saved_list,
         },
     )
 

@@ -10,6 +10,23 @@ from django.utils import timezone
 
 from coproduce.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from coproduce.audit.context import acting_as
+from coproduce.people import services as people_services
+from coproduce.people.models import (
+    AccessNeed,
+    Channel,
+    Community,
+    CommunityKind,
+    ConsentMethod,
+    ConsentPurpose,
+    Format,
+    InvolvementKind,
+    PartnerKind,
+    PartnerOrganisation,
+    Person,
+    PlaceType,
+    ViaRelationship,
+    Voice,
+)
 from coproduce.projects import services
 from coproduce.projects.models import (
     BudgetCategory,
@@ -112,6 +129,8 @@ class Command(BaseCommand):
             self.send_project(organisations[COUNCIL], users)
         with acting_as(users["nina.nhs"]):
             self.wellbeing_project(organisations["coast-icb"], users)
+        with acting_as(users["fran.facilitator"]):
+            self.register(organisations[COUNCIL], users)
 
     def settle_all(self, stage: Any, user: User, waive: dict[str, str] | None = None) -> None:
         for item in stage.readiness_items.all():
@@ -377,3 +396,151 @@ class Command(BaseCommand):
             how_to_get_involved="",
             is_public=False,
         )
+
+    def register(self, council: Organisation, users: dict[str, User]) -> None:
+        """People and communities from the seeds: carers, parent carers, people with a
+        learning disability, a user-led organisation and a carers' centre that may bid."""
+        today = timezone.localdate()
+        fran = users["fran.facilitator"]
+        communities = {
+            name: Community.objects.create(
+                organisation=council, name=name, kind=kind, place_type=place
+            )
+            for name, kind, place in [
+                ("Carers", CommunityKind.INTEREST, ""),
+                ("Parent carers of disabled children", CommunityKind.INTEREST, ""),
+                ("People with a learning disability", CommunityKind.IDENTITY, ""),
+                ("Mental health service users", CommunityKind.INTEREST, ""),
+                ("Thorpe ward", CommunityKind.PLACE, PlaceType.WARD),
+                ("Coastal district", CommunityKind.PLACE, PlaceType.DISTRICT),
+            ]
+        }
+        centre = PartnerOrganisation.objects.create(
+            organisation=council,
+            name="Northshire Carers' Centre",
+            kind=PartnerKind.CARERS_GROUP,
+            email="hello@carerscentre.example",
+            conflicts_of_interest=(
+                "Runs the current carers' hub and may bid for the new contract. It does not "
+                "take part in evaluation; what it tells us is shared with every bidder."
+            ),
+        )
+        centre.communities.set([communities["Carers"]])
+        people_first = PartnerOrganisation.objects.create(
+            organisation=council,
+            name="Northshire People First",
+            kind=PartnerKind.USER_LED,
+            email="info@peoplefirst.example",
+        )
+        people_first.communities.set([communities["People with a learning disability"]])
+        rows = [
+            # name, preferred, channel, format, communities, needs, involvements, user
+            (
+                "Pat Evans",
+                "Pat",
+                Channel.EMAIL,
+                Format.STANDARD,
+                ["Carers", "Thorpe ward"],
+                [AccessNeed.REPLACEMENT_CARE, AccessNeed.PAPERS_EARLY],
+                7,
+                "pat.carer",
+            ),
+            (
+                "Samuel Lewis",
+                "Sam",
+                Channel.PHONE,
+                Format.LARGE_PRINT,
+                ["Mental health service users"],
+                [AccessNeed.QUIET_ROOM, AccessNeed.REGULAR_BREAKS],
+                2,
+                "sam.lewis",
+            ),
+            (
+                "Aisha Rahman",
+                "",
+                Channel.TEXT,
+                Format.INTERPRETER,
+                ["Parent carers of disabled children"],
+                [AccessNeed.DIETARY],
+                1,
+                None,
+            ),
+            (
+                "Gareth Jones",
+                "",
+                Channel.POST,
+                Format.EASY_READ,
+                ["People with a learning disability", "Coastal district"],
+                [AccessNeed.CARER_OR_PA, AccessNeed.TRANSPORT],
+                3,
+                None,
+            ),
+            (
+                "Bethany Clarke",
+                "Beth",
+                Channel.EMAIL,
+                Format.BSL_VIDEO,
+                ["Carers"],
+                [AccessNeed.BSL_INTERPRETER],
+                0,
+                None,
+            ),
+            (
+                "Tomasz Nowak",
+                "",
+                Channel.VIA,
+                Format.STANDARD,
+                ["Carers", "Coastal district"],
+                [AccessNeed.STEP_FREE, AccessNeed.HEARING_LOOP],
+                4,
+                None,
+            ),
+        ]
+        people = []
+        for index, (name, preferred, channel, fmt, groups, needs, times, username) in enumerate(
+            rows
+        ):
+            first = name.split()[0].lower()
+            person = Person(
+                organisation=council,
+                name=name,
+                preferred_name=preferred,
+                preferred_channel=channel,
+                preferred_format=fmt,
+                email=f"{first}@example.org" if channel == Channel.EMAIL else "",
+                mobile="07700 900" + f"{index:03d}"
+                if channel in (Channel.TEXT, Channel.PHONE)
+                else "",
+                address="12 Station Road, Northtown" if channel == Channel.POST else "",
+                postcode="NT1 4AB",
+                via_name="Northshire Carers' Centre" if channel == Channel.VIA else "",
+                via_relationship=ViaRelationship.ORGANISATION if channel == Channel.VIA else "",
+                via_contact="01632 960000" if channel == Channel.VIA else "",
+                language="Bengali" if fmt == Format.INTERPRETER else "",
+                available_days=["tue", "thu"],
+                available_times=["morning", "afternoon"],
+                voice=Voice.REPRESENTATIVE if index == 3 else Voice.SELF,
+                represents="Northshire People First" if index == 3 else "",
+                mandate="Chosen by members to speak at commissioning meetings"
+                if index == 3
+                else "",
+                user=users[username] if username else None,
+            )
+            if username == "pat.carer":
+                person.email = users[username].email
+            people_services.save_person(person, needs, [communities[g] for g in groups])
+            method = ConsentMethod.PHONE if channel == Channel.PHONE else ConsentMethod.ONLINE
+            for purpose in (ConsentPurpose.CONTACT, ConsentPurpose.KEEP_NEEDS):
+                people_services.give_consent(person, purpose, method, fran)
+            for number in range(times):
+                people_services.record_involvement(
+                    person,
+                    InvolvementKind.EVENT if number % 2 else InvolvementKind.PANEL,
+                    today - datetime.timedelta(days=20 + 45 * number),
+                    "Carers' reference group meeting" if number % 2 else "Bid evaluation day",
+                )
+            people.append(person)
+        reference_group = people_services.create_saved_list(
+            council, "Carers' reference group", "Carers who help shape the carers' hub."
+        )
+        people_services.add_to_list(reference_group, [people[0], people[4], people[5]])
