@@ -11,40 +11,14 @@ django.test.Client: the full middleware stack and templates, without a network o
 """
 
 import argparse
-import atexit
-import math
-import os
-import shutil
-import statistics
 import sys
-import tempfile
 import time
-import warnings
-from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMP = Path(tempfile.mkdtemp(prefix="coproduce-bench-"))
-atexit.register(shutil.rmtree, TEMP, ignore_errors=True)
-
-# Settings are read from the environment when Django starts: a private var directory (so the
-# default database, static and media paths are all temporary) and test-mode defaults.
-os.environ["COPRODUCE_VAR_DIR"] = str(TEMP)
-os.environ.setdefault("COPRODUCE_TESTING", "true")
-os.environ.setdefault("TASKS_BACKEND", "immediate")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coproduce.settings")
-sys.path.insert(0, str(ROOT))
-(TEMP / "static").mkdir()
-warnings.simplefilter("ignore")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.http import HttpRequest, HttpResponse  # noqa: E402
-from django.urls import include, path  # noqa: E402
+import harness  # sets up a throw-away environment and starts Django
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
 
 OFFICERS = 20  # the benchmark user leads one project in twenty
 METHODS_PER_PROJECT = 2
@@ -216,31 +190,6 @@ def seed(count: int) -> dict[str, Any]:
     }
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
-
-
-def measure(get: Callable[[], Any], repeat: int) -> tuple[int, list[float]]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(2):  # warm up: templates compiled, connections open
-        get()
-    with CaptureQueriesContext(connection) as queries:  # counted once, not timed
-        response = get()
-    count = len(queries)  # now: the next request clears the connection's query log
-    if response.status_code != 200:
-        raise SystemExit(f"benchmark page answered {response.status_code}")
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        get()
-        times.append((time.perf_counter() - began) * 1000)
-    return count, times
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--projects", type=int, default=1000, help="projects to seed (1000)")
@@ -255,17 +204,10 @@ def main() -> int:
 
     settings.ROOT_URLCONF = __name__
     settings.ALLOWED_HOSTS = ["localhost"]
-    if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = str(TEMP / "bench.sqlite3")
-    original_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with harness.fresh_database():
         began = time.perf_counter()
         seeded = seed(arguments.projects)
-        with connection.cursor() as cursor:
-            # Planner statistics, as a live database has them: without them PostgreSQL picks
-            # slow plans for freshly bulk-loaded tables.
-            cursor.execute("ANALYZE")
+        harness.analyse()
         seconds = time.perf_counter() - began
 
         staff = Client(SERVER_NAME="localhost")
@@ -281,24 +223,14 @@ def main() -> int:
         ]
         results = []
         for name, who, client, url in pages:
-            queries, times = measure(partial(client.get, url), arguments.repeat)
-            results.append((name, who, queries, statistics.median(times), percentile(times, 0.9)))
-        bare_median = {who: median for name, who, _, median, _ in results if name == "bare view"}
-
+            queries, times = harness.measure(partial(client.get, url), arguments.repeat)
+            results.append((name, who, queries, times))
         print(
             f"{seeded['projects']} projects ({seeded['stages']} stages, {seeded['methods']} "
             f"methods, {seeded['lines']} budget lines) seeded in {seconds:.1f}s on "
             f"{connection.vendor}; {arguments.repeat} timed requests a page"
         )
-        print(
-            f"{'page':<28} {'signed in':<10} {'queries':>7} {'median ms':>10} {'p90 ms':>8} "
-            f"{'x bare':>7}"
-        )
-        for name, who, queries, median, p90 in results:
-            ratio = median / bare_median[who]
-            print(f"{name:<28} {who:<10} {queries:>7} {median:>10.2f} {p90:>8.2f} {ratio:>7.1f}")
-    finally:
-        connection.creation.destroy_test_db(original_name, verbosity=0)
+        harness.print_pages(results)
     return 0
 
 

@@ -37,6 +37,21 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "insecure-local-development-key-do-not-use-in-production-0123456789"
 
+# Old keys still accepted while sessions, links and encrypted answers made with them remain.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", "")
+
+# Equality monitoring answers are encrypted at rest (django-fernet-encrypted-fields) with keys
+# derived from SECRET_KEY (and its fallbacks) and SALT_KEY. Losing either makes saved answers
+# unreadable. To rotate the salt, list the new value first: "new,old".
+SALT_KEY = env_list("SALT_KEY", "")
+if not SALT_KEY:
+    if not (DEBUG or TESTING):
+        raise ImproperlyConfigured(
+            "SALT_KEY is not set: set it to a long random string, kept as safely as SECRET_KEY "
+            "(see README, Configuration)"
+        )
+    SALT_KEY = ["insecure-local-development-salt-do-not-use-in-production"]
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG or TESTING else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
@@ -63,6 +78,8 @@ INSTALLED_APPS = [
     "coproduce.audit",
     "coproduce.projects",
     "coproduce.people",
+    "coproduce.equality",
+    "coproduce.dataprotection",
     "coproduce.api",
 ]
 

@@ -73,6 +73,18 @@ rules.add_perm("people.view_equality_answers", is_org_staff & has_equality_data_
 rules.add_perm("people.change_equality_answers", can_plan_involvement & has_equality_data_access)
 # Aggregates with small numbers suppressed are for all staff.
 rules.add_perm("people.view_equality_report", is_org_staff)
+# The organisation's own equality questions (obj: the Organisation or an EqualityQuestion)
+rules.add_perm("equality.change_equalityquestion", is_org_administrator)
+# A project's target population profile for representativeness (obj: the project)
+rules.add_perm("equality.change_targetshare", can_plan_involvement)
+# Data protection (obj: the Organisation for retention pages and the list of erasure requests;
+# a Person for exports and new requests; a RetentionReview or an ErasureRequest)
+rules.add_perm("dataprotection.manage_retention", is_org_administrator)
+rules.add_perm("dataprotection.export_person", can_support_participants)
+rules.add_perm("dataprotection.request_erasure", can_support_participants)
+rules.add_perm("dataprotection.view_erasure_requests", can_support_participants)
+rules.add_perm("dataprotection.approve_erasure", is_org_administrator)
+rules.add_perm("dataprotection.carry_out_erasure", is_org_administrator)
 # Audit trail (obj: the record whose history is shown, or an Organisation)
 rules.add_perm("audit.view_history", is_org_staff)
 rules.add_perm("audit.verify_chain", is_org_administrator)

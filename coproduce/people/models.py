@@ -295,6 +295,9 @@ class Involvement(Audited):
     """One time a person was involved. Later capabilities (opportunities, events, panels,
     payments) add these; consultation fatigue counts them."""
 
+    # Descriptions can name the person; they are cleared on pseudonymisation, so never copied.
+    audit_exclude = frozenset({"description"})
+
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="involvements")
     occurred_on = models.DateField()

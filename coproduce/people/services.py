@@ -2,7 +2,7 @@
 contacts a person must pass: withdrawn consent stops contact at once."""
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,13 +26,31 @@ from .models import (
     SavedListMember,
 )
 
+# Other capabilities keep data about people (equality answers, say). They register here to hear
+# of withdrawals and merges, so the register does not depend on them.
+ConsentWithdrawnHook = Callable[[Person, str], None]
+MergeHook = Callable[[Person, Person], None]
+_CONSENT_WITHDRAWN: list[ConsentWithdrawnHook] = []
+_MERGED: list[MergeHook] = []
+
+
+def on_consent_withdrawn(hook: ConsentWithdrawnHook) -> None:
+    if hook not in _CONSENT_WITHDRAWN:
+        _CONSENT_WITHDRAWN.append(hook)
+
+
+def on_merge(hook: MergeHook) -> None:
+    if hook not in _MERGED:
+        _MERGED.append(hook)
+
 
 def register_settings(organisation: Organisation) -> RegisterSettings:
     found, _ = RegisterSettings.objects.get_or_create(organisation=organisation)
     return found
 
 
-def _check_person(person: Person) -> None:
+def check_person(person: Person) -> None:
+    """The register's rules for one person (the import checks rows with them too)."""
     errors: dict[str, str] = {}
     channel_needs = {
         "email": ("email", "Enter an email address, or choose another way to contact them."),
@@ -64,7 +82,7 @@ def save_person(
     """Adds or changes a person, with their access needs and communities if given."""
     person.postcode = person.postcode.strip().upper()
     person.full_clean(exclude=["organisation", "user", "merged_into"])
-    _check_person(person)
+    check_person(person)
     person.save()
     if needs is not None:
         set_needs(person, needs)
@@ -163,6 +181,8 @@ def withdraw_consent(person: Person, purpose: str, withdrawn_by: Any) -> Consent
         if person.needs_notes:
             person.needs_notes = ""
             person.save()
+    for hook in _CONSENT_WITHDRAWN:
+        hook(person, purpose)
     return consent
 
 
@@ -280,6 +300,8 @@ def merge_people(keep: Person, duplicate: Person) -> Person:
     if not keep.needs_notes and duplicate.needs_notes:
         keep.needs_notes = duplicate.needs_notes
     keep.save()
+    for hook in _MERGED:
+        hook(keep, duplicate)
     duplicate.merged_into = keep
     duplicate.save()
     return keep

@@ -66,10 +66,17 @@ def people_list(request: HttpRequest) -> HttpResponse:
 def person_create(request: HttpRequest) -> HttpResponse:
     organisation = _organisation(request)
     require(request, "people.change_person", organisation)
-    form = PersonForm(request.POST or None, organisation=organisation)
+    # In assisted mode (say, on the phone to a participant with no email) the new record is
+    # theirs: it is linked to their account and the audit trail says who acted for whom.
+    assisted = getattr(request, "assisted_participant", None)
+    if assisted is not None and Person.objects.filter(user=assisted).exists():
+        assisted = None
+    initial = {"name": assisted.get_full_name()} if assisted else {}
+    form = PersonForm(request.POST or None, organisation=organisation, initial=initial)
     if request.method == "POST" and form.is_valid():
         person = form.save(commit=False)
         person.organisation = organisation
+        person.user = assisted
         saved = run_service(
             form,
             lambda: services.save_person(
@@ -82,7 +89,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
                 f"{saved.display_name} added. Now record what they have agreed to.",
             )
             return redirect("people:consent", pk=saved.pk)
-    return render(request, "people/person_form.html", {"form": form, "person": None})
+    context = {"form": form, "person": None, "assisted": assisted}
+    return render(request, "people/person_form.html", context)
 
 
 @staff_required
@@ -105,6 +113,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "can_change": request.user.has_perm("people.change_person", person),
         "can_consent": request.user.has_perm("people.manage_consent", person),
+        "can_export": request.user.has_perm("dataprotection.export_person", person),
+        "can_see_equality": request.user.has_perm("people.view_equality_answers", person),
+        "can_change_equality": request.user.has_perm("people.change_equality_answers", person),
+        "can_request_erasure": request.user.has_perm("dataprotection.request_erasure", person),
     }
     return render(request, "people/person_detail.html", context)
 

@@ -47,6 +47,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context["can_create"] = user.has_perm("projects.add_commissioningproject", organisation)
     context["can_assist"] = user.has_perm("accounts.act_for_participant", organisation)
     context["can_verify"] = user.has_perm("audit.verify_chain", organisation)
+    context["can_manage_questions"] = user.has_perm(
+        "equality.change_equalityquestion", organisation
+    )
+    context["can_manage_retention"] = user.has_perm("dataprotection.manage_retention", organisation)
+    context["can_see_erasure"] = user.has_perm("dataprotection.view_erasure_requests", organisation)
     context["other_organisations"] = Organisation.objects.filter(
         pk__in=staff_organisation_ids(user)
     ).exclude(pk=organisation.pk)

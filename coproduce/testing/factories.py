@@ -150,3 +150,24 @@ def make_person(
     for purpose in consents or []:
         people_services.give_consent(person, purpose, ConsentMethod.ONLINE, None)
     return person
+
+
+# Equality monitoring and representativeness (coproduce.equality)
+
+
+def make_equality_answers(
+    person: Person, extra: dict[int, str] | None = None, **answers: str
+) -> Any:
+    """Answers saved through the service; records the person's equality consent if missing."""
+    from coproduce.equality import services as equality_services
+    from coproduce.people.models import ConsentPurpose
+
+    people_services.give_consent(person, ConsentPurpose.EQUALITY, ConsentMethod.ONLINE, None)
+    return equality_services.save_answers(person, answers, extra)
+
+
+def make_saved_list(organisation: Organisation, people: list[Person], name: str = "") -> Any:
+    name = name or f"List {Person.objects.count()}"
+    saved = people_services.create_saved_list(organisation, name)
+    people_services.add_to_list(saved, people)
+    return saved

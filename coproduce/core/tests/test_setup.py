@@ -37,6 +37,7 @@ def run_cli(*args, **env):
 
 PRODUCTION = {
     "SECRET_KEY": "x" * 30 + "production-secret-key-with-plenty-of-entropy-9f8e7d",
+    "SALT_KEY": "production-salt-for-encrypted-equality-answers-4c3b2a",
     "ALLOWED_HOSTS": "coproduce.example.gov.uk",
     "DEBUG": "false",
 }

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from coproduce.accounts.models import Role
+from coproduce.audit.models import AuditEvent
 from coproduce.people import services
 from coproduce.people.models import AccessNeed, ConsentPurpose, InvolvementKind, Person
 from coproduce.testing.factories import (
@@ -220,3 +221,18 @@ def test_register_settings_refuse_a_suppression_threshold_below_three(client, or
         reverse("people:settings"), {"fatigue_threshold": "4", "suppression_threshold": "6"}
     )
     assert services.register_settings(organisation).suppression_threshold == 6
+
+
+def test_in_assisted_mode_the_new_record_is_the_participants_and_audited_as_such(
+    client, facilitator, organisation
+):
+    sam = member(organisation, Role.PARTICIPANT, email="", first_name="Sam", last_name="Lewis")
+    client.post(reverse("accounts:assist"), {"participant": sam.pk})
+    page = client.get(reverse("people:create")).content.decode()
+    assert 'value="Sam Lewis"' in page and "linked to their account" in page
+    client.post(reverse("people:create"), person_data(name="Sam Lewis"))
+    person = Person.objects.get()
+    assert person.user == sam
+    created = AuditEvent.objects.get(model="people.person", object_id=str(person.pk))
+    assert (created.actor_id, created.on_behalf_of_id) == (facilitator.pk, sam.pk)
+    assert "linked to their account" not in client.get(reverse("people:create")).content.decode()
