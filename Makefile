@@ -57,3 +57,5 @@ test-only: setup
 
 bench: setup
 	$(BIN)/python bench/dashboard.py
+	$(BIN)/python bench/people.py
+	$(BIN)/python bench/people_import.py

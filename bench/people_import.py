@@ -20,33 +20,15 @@ tracemalloc slows Python down), then the times in a second pass without it.
 """
 
 import argparse
-import atexit
 import csv
-import os
 import resource
-import shutil
 import sys
-import tempfile
 import time
 import tracemalloc
-import warnings
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-TEMP = Path(tempfile.mkdtemp(prefix="coproduce-bench-"))
-atexit.register(shutil.rmtree, TEMP, ignore_errors=True)
-
-os.environ["COPRODUCE_VAR_DIR"] = str(TEMP)
-os.environ.setdefault("COPRODUCE_TESTING", "true")
-os.environ.setdefault("TASKS_BACKEND", "immediate")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coproduce.settings")
-sys.path.insert(0, str(ROOT))
-warnings.simplefilter("ignore")
-
-import django  # noqa: E402
-
-django.setup()
+import harness  # sets up a throw-away environment and starts Django
 
 FIRST = [
     "Pat", "Sam", "Jo", "Alex", "Amara", "Chris", "Fran", "Dee", "Nina", "Priya", "Faisal",
@@ -169,20 +151,15 @@ def main() -> int:
     from coproduce.people.import_services import register_duplicates
     from coproduce.people.models import Person
 
-    if connection.vendor == "sqlite":
-        connection.settings_dict["TEST"]["NAME"] = str(TEMP / "bench.sqlite3")
-    original_name = connection.settings_dict["NAME"]
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with harness.fresh_database():
         began = time.perf_counter()
         seeded = seed(arguments.people)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        harness.analyse()
         print(
             f"{arguments.people:,} people seeded in {time.perf_counter() - began:.1f}s on "
             f"{connection.vendor}"
         )
-        path = TEMP / "people.csv"
+        path = harness.TEMP / "people.csv"
         skip = write_file(path, arguments.rows, arguments.people)
         size = path.stat().st_size / 1024 / 1024
         print(f"file: {arguments.rows:,} rows, {size:.1f} MB, {len(skip)} likely duplicates")
@@ -224,8 +201,6 @@ def main() -> int:
         )
         maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"process peak resident memory (whole run, with the seed): {maxrss:.0f} MB")
-    finally:
-        connection.creation.destroy_test_db(original_name, verbosity=0)
     return 0
 
 
