@@ -206,6 +206,23 @@ class PartnerForm(forms.ModelForm):
         communities.queryset = Community.objects.filter(organisation=organisation).order_by("name")
 
 
+class PartnerRoleForm(forms.Form):
+    partner = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=PartnerOrganisation.objects.none(),
+        empty_label="Choose an organisation",
+        error_messages={"required": "Choose the organisation they are a contact for."},
+    )
+    role = forms.CharField(
+        label="Their role there", max_length=100, required=False, help_text="For example, chair."
+    )
+
+    def __init__(self, *args: Any, organisation: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        partner = cast(forms.ModelChoiceField, self.fields["partner"])
+        partner.queryset = PartnerOrganisation.objects.filter(organisation=organisation)
+
+
 class SavedListForm(forms.ModelForm):
     class Meta:
         model = SavedList

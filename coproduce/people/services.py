@@ -186,6 +186,23 @@ def withdraw_consent(person: Person, purpose: str, withdrawn_by: Any) -> Consent
     return consent
 
 
+def set_partner_role(person: Person, partner: Any, role: str) -> PartnerContact:
+    """Makes the person a contact for a partner organisation (or changes their role there)."""
+    if partner.organisation_id != person.organisation_id:
+        raise ValidationError({"partner": "Choose an organisation of your own register."})
+    contact = PartnerContact.objects.filter(partner=partner, person=person).first()
+    contact = contact or PartnerContact(
+        organisation_id=person.organisation_id, partner=partner, person=person
+    )
+    contact.role = role.strip()
+    contact.save()
+    return contact
+
+
+def remove_partner_role(contact: PartnerContact) -> None:
+    contact.delete()
+
+
 def record_involvement(
     person: Person,
     kind: str,

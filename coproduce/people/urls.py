@@ -15,6 +15,12 @@ urlpatterns = [
         views.consent_withdraw,
         name="consent-withdraw",
     ),
+    path("people/<int:pk>/organisations/", views.partner_role, name="partner-role"),
+    path(
+        "people/<int:pk>/organisations/<int:contact_pk>/remove/",
+        views.partner_role_remove,
+        name="partner-role-remove",
+    ),
     path("people/<int:pk>/involvements/new/", views.involvement_create, name="involvement-create"),
     path("people/lists/", views.saved_list_index, name="saved-lists"),
     path("people/lists/add/", views.saved_list_add, name="saved-list-add"),

@@ -16,6 +16,7 @@ from .forms import (
     ConsentForm,
     InvolvementForm,
     PartnerForm,
+    PartnerRoleForm,
     PeopleFilterForm,
     PersonForm,
     RegisterSettingsForm,
@@ -24,6 +25,7 @@ from .forms import (
 from .models import (
     Community,
     ConsentPurpose,
+    PartnerContact,
     PartnerOrganisation,
     Person,
     SavedList,
@@ -166,6 +168,32 @@ def consent_withdraw(request: HttpRequest, pk: int, purpose: str) -> HttpRespons
         request,
         f"Consent withdrawn: {ConsentPurpose(purpose).label.lower()}. This applies from now.",
     )
+    return redirect("people:detail", pk=person.pk)
+
+
+@staff_required
+def partner_role(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _scoped(Person, request, pk)
+    require(request, "people.change_person", person)
+    form = PartnerRoleForm(request.POST or None, organisation=person.organisation)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if run_service(
+            form, lambda: services.set_partner_role(person, data["partner"], data["role"])
+        ):
+            messages.success(request, f"{person.display_name} is a contact for {data['partner']}.")
+            return redirect("people:detail", pk=person.pk)
+    return render(request, "people/partner_role_form.html", {"form": form, "person": person})
+
+
+@staff_required
+@require_POST
+def partner_role_remove(request: HttpRequest, pk: int, contact_pk: int) -> HttpResponse:
+    person = _scoped(Person, request, pk)
+    require(request, "people.change_person", person)
+    contact = get_object_or_404(PartnerContact, pk=contact_pk, person=person)
+    services.remove_partner_role(contact)
+    messages.success(request, f"No longer a contact for {contact.partner}.")
     return redirect("people:detail", pk=person.pk)
 
 

@@ -7,7 +7,13 @@ from django.utils import timezone
 from coproduce.accounts.models import Role
 from coproduce.audit.models import AuditEvent
 from coproduce.people import services
-from coproduce.people.models import AccessNeed, ConsentPurpose, InvolvementKind, Person
+from coproduce.people.models import (
+    AccessNeed,
+    ConsentPurpose,
+    InvolvementKind,
+    PartnerOrganisation,
+    Person,
+)
 from coproduce.testing.factories import (
     CommunityFactory,
     OrganisationFactory,
@@ -236,3 +242,24 @@ def test_in_assisted_mode_the_new_record_is_the_participants_and_audited_as_such
     created = AuditEvent.objects.get(model="people.person", object_id=str(person.pk))
     assert (created.actor_id, created.on_behalf_of_id) == (facilitator.pk, sam.pk)
     assert "linked to their account" not in client.get(reverse("people:create")).content.decode()
+
+
+def test_a_person_becomes_a_contact_for_a_partner_organisation(client, facilitator, organisation):
+    partner = PartnerOrganisation.objects.create(
+        organisation=organisation, name="People First", kind="user_led"
+    )
+    elsewhere = PartnerOrganisation.objects.create(
+        organisation=OrganisationFactory(), name="Elsewhere", kind="vcse"
+    )
+    person = make_person(organisation)
+    url = reverse("people:partner-role", args=[person.pk])
+    response = client.post(url, {"partner": elsewhere.pk, "role": "Chair"})
+    assert "Select a valid choice" in response.content.decode()
+    client.post(url, {"partner": partner.pk, "role": "Chair"})
+    client.post(url, {"partner": partner.pk, "role": "Treasurer"})
+    contact = person.partner_roles.get()
+    assert contact.role == "Treasurer"
+    page = client.get(reverse("people:detail", args=[person.pk])).content.decode()
+    assert "People First (Treasurer)" in page
+    client.post(reverse("people:partner-role-remove", args=[person.pk, contact.pk]))
+    assert not person.partner_roles.exists()
