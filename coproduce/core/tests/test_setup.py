@@ -97,6 +97,11 @@ def test_demo_data_loads_once_and_a_second_run_changes_nothing():
     assert carers.stages.get(kind="do").status == StageStatus.IN_PROGRESS
     assert send.stages.get(kind="analyse").status == StageStatus.IN_PROGRESS
     assert send.stages.get(kind="analyse").plan.status == PlanStatus.PUBLISHED
+    from coproduce.equality.models import EqualityAnswers, TargetShare
+    from coproduce.people.models import Person
+
+    assert Person.objects.count() == 6 and EqualityAnswers.objects.count() == 5
+    assert TargetShare.objects.filter(project=carers).count() == 2
     roles = set(User.objects.values_list("memberships__role", flat=True))
     assert set(Role.values) <= roles
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from coproduce.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from coproduce.audit.context import acting_as
+from coproduce.equality import services as equality_services
 from coproduce.people import services as people_services
 from coproduce.people.models import (
     AccessNeed,
@@ -32,6 +33,7 @@ from coproduce.projects.models import (
     BudgetCategory,
     BudgetLine,
     CommissioningLevel,
+    CommissioningProject,
     EngagementMethod,
     MethodKind,
     ParticipationRung,
@@ -544,3 +546,24 @@ class Command(BaseCommand):
             council, "Carers' reference group", "Carers who help shape the carers' hub."
         )
         people_services.add_to_list(reference_group, [people[0], people[4], people[5]])
+        self.equality(council, people)
+
+    def equality(self, council: Organisation, people: list[Person]) -> None:
+        """Answers from those who agreed, and the carers' hub's target population (carers in
+        the 2021 census: 59% women), so the comparison page shows suppression at work."""
+        answers = [
+            {"sex": "female", "age_band": "55_64", "disability": "no", "carer": "50_plus"},
+            {"sex": "male", "age_band": "35_44", "disability": "limited_a_lot"},
+            {"sex": "female", "age_band": "35_44", "ethnic_group": "asian_bangladeshi"},
+            {"sex": "male", "age_band": "25_34", "disability": "limited_a_little"},
+            {"sex": "female", "age_band": "45_54", "disability": "limited_a_lot"},
+        ]
+        for person, given in zip(people, answers, strict=False):
+            people_services.give_consent(
+                person, ConsentPurpose.EQUALITY, ConsentMethod.ONLINE, None
+            )
+            equality_services.save_answers(person, given)
+        carers = CommissioningProject.objects.get(organisation=council, title__startswith="Carers")
+        equality_services.set_target_shares(
+            carers, "sex", {"female": Decimal("59"), "male": Decimal("41")}
+        )
