@@ -1,12 +1,11 @@
 from django.apps import apps
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from coproduce.accounts.roles import staff_organisation_ids
 from coproduce.core.jobs import start_job
-from coproduce.core.views_helpers import paginate, require, staff_required
+from coproduce.core.views_helpers import paginate, require, scoped_or_404, staff_required
 
 from .models import Audited
 from .selectors import history_for
@@ -24,8 +23,7 @@ def history(request: HttpRequest, model_label: str, pk: str) -> HttpResponse:
         f.name for f in model._meta.get_fields()
     }:
         raise Http404
-    in_my_organisations = {"organisation_id__in": staff_organisation_ids(request.user)}
-    record = get_object_or_404(model._default_manager.filter(**in_my_organisations), pk=pk)
+    record = scoped_or_404(request, model, pk)
     require(request, "audit.view_history", record)
     page = paginate(request, history_for(record))
     return render(request, "audit/history.html", {"record": record, "page": page})

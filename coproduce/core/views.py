@@ -1,10 +1,8 @@
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-
-from coproduce.accounts.roles import staff_organisation_ids
+from django.shortcuts import redirect, render
 
 from .models import Job
-from .views_helpers import require, staff_required
+from .views_helpers import require, scoped_or_404, staff_required
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -29,9 +27,7 @@ def cookies(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(
-        Job.objects.filter(organisation_id__in=staff_organisation_ids(request.user)), pk=pk
-    )
+    job = scoped_or_404(request, Job, pk)
     require(request, "core.view_job", job)
     template = "core/includes/job_progress.html" if request.htmx else "core/job.html"  # type: ignore[attr-defined]
     return render(request, template, {"job": job})

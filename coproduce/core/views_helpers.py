@@ -10,6 +10,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from coproduce.accounts.roles import staff_organisation_ids
 
 T = TypeVar("T")
 
@@ -33,6 +36,19 @@ def staff_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
     wrapped.__name__ = view.__name__
     wrapped.__doc__ = view.__doc__
     return wrapped
+
+
+def in_my_organisations(request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """Only records of the organisations where the user is staff: for anyone else, another
+    organisation's records do not exist (404, never 403, so their existence is not revealed)."""
+    return queryset.filter(organisation_id__in=staff_organisation_ids(request.user))
+
+
+def scoped_or_404(request: HttpRequest, queryset: Any, pk: Any) -> Any:
+    """One record of the user's organisations, or 404. Takes a model or a queryset."""
+    if not isinstance(queryset, QuerySet):
+        queryset = queryset._default_manager.all()
+    return get_object_or_404(in_my_organisations(request, queryset), pk=pk)
 
 
 def paginate(request: HttpRequest, queryset: QuerySet[Any]) -> Page:

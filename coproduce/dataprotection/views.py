@@ -14,10 +14,15 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from coproduce.accounts.roles import staff_organisation_ids
 from coproduce.audit.services import record_view
 from coproduce.core.jobs import start_job
-from coproduce.core.views_helpers import paginate, require, run_service, staff_required
+from coproduce.core.views_helpers import (
+    in_my_organisations,
+    paginate,
+    require,
+    run_service,
+    staff_required,
+)
 from coproduce.people.models import Person
 
 from . import selectors, services
@@ -38,9 +43,9 @@ from .tasks import carry_out_retention_review, review_retention_for
 
 def _people(request: HttpRequest) -> QuerySet[Person]:
     """People of the user's organisations; records merged into another are not shown."""
-    return Person.objects.filter(
-        organisation_id__in=staff_organisation_ids(request.user), merged_into__isnull=True
-    ).select_related("organisation")
+    return in_my_organisations(
+        request, Person.objects.filter(merged_into__isnull=True).select_related("organisation")
+    )
 
 
 def _erasure_request(request: HttpRequest, pk: int) -> ErasureRequest:

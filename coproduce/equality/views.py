@@ -9,12 +9,11 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 
-from coproduce.accounts.roles import staff_organisation_ids
 from coproduce.audit.services import record_view
-from coproduce.core.views_helpers import require, run_service, staff_required
+from coproduce.core.views_helpers import require, run_service, scoped_or_404, staff_required
 from coproduce.people.models import ConsentPurpose, Person
 from coproduce.people.services import has_consent, register_settings
 from coproduce.projects.models import CommissioningProject
@@ -36,10 +35,7 @@ MAX_LISTED_PROBLEMS = 100
 
 
 def _scoped(model: Any, request: HttpRequest, pk: int) -> Any:
-    """A record of one of the user's organisations, or 404."""
-    return get_object_or_404(
-        model.objects.filter(organisation_id__in=staff_organisation_ids(request.user)), pk=pk
-    )
+    return scoped_or_404(request, model, pk)
 
 
 def _ran(form: forms.BaseForm, service: Callable[[], object]) -> bool:

@@ -6,8 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from coproduce.accounts.roles import staff_organisation_ids
-from coproduce.core.views_helpers import paginate, require, run_service, staff_required
+from coproduce.core.views_helpers import (
+    paginate,
+    require,
+    run_service,
+    scoped_or_404,
+    staff_required,
+)
 
 from . import selectors, services
 from .forms import (
@@ -33,10 +38,10 @@ from .models import (
 
 
 def _scoped(model: Any, request: HttpRequest, pk: int) -> Any:
-    queryset = model.objects.filter(organisation_id__in=staff_organisation_ids(request.user))
+    queryset = model.objects.all()
     if model is Person:
         queryset = queryset.filter(merged_into__isnull=True)
-    return get_object_or_404(queryset, pk=pk)
+    return scoped_or_404(request, queryset, pk)
 
 
 def _organisation(request: HttpRequest) -> Any:

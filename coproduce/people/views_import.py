@@ -14,15 +14,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_POST
 
-from coproduce.accounts.roles import staff_organisation_ids
 from coproduce.core.jobs import start_job
 from coproduce.core.models import Job
-from coproduce.core.views_helpers import require, staff_required
+from coproduce.core.views_helpers import require, scoped_or_404, staff_required
 
 from . import import_services, services
 from .duplicates import MAX_BLOCK
@@ -342,9 +341,7 @@ def done(request: HttpRequest) -> HttpResponse:
 def progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The background import's progress, with what to do next."""
     organisation = _organisation(request)
-    job = get_object_or_404(
-        Job.objects.filter(organisation_id__in=staff_organisation_ids(request.user)), pk=pk
-    )
+    job = scoped_or_404(request, Job, pk)
     require(request, "core.view_job", job)
     return render(
         request, "people/import/progress.html", {"job": job, "organisation": organisation}
@@ -385,11 +382,12 @@ def _person(request: HttpRequest, value: Any) -> Person:
         pk = int(value)
     except (TypeError, ValueError) as bad:
         raise Http404 from bad
-    return get_object_or_404(
-        Person.objects.filter(organisation_id__in=staff_organisation_ids(request.user))
-        .select_related("organisation")
-        .prefetch_related("needs", "memberships__community", "consents"),
-        pk=pk,
+    return scoped_or_404(
+        request,
+        Person.objects.select_related("organisation").prefetch_related(
+            "needs", "memberships__community", "consents"
+        ),
+        pk,
     )
 
 

@@ -5,12 +5,18 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from coproduce.accounts.models import Organisation
 from coproduce.accounts.roles import staff_organisation_ids
-from coproduce.core.views_helpers import paginate, require, run_service, staff_required
+from coproduce.core.views_helpers import (
+    paginate,
+    require,
+    run_service,
+    scoped_or_404,
+    staff_required,
+)
 
 from . import selectors, services
 from .forms import (
@@ -32,11 +38,7 @@ from .models import (
 
 
 def _scoped(model: Any, request: HttpRequest, pk: int) -> Any:
-    """A record of one of the user's organisations, or 404: other organisations' records do
-    not exist as far as the user can tell."""
-    return get_object_or_404(
-        model.objects.filter(organisation_id__in=staff_organisation_ids(request.user)), pk=pk
-    )
+    return scoped_or_404(request, model, pk)
 
 
 @staff_required
