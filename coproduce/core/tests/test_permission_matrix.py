@@ -37,6 +37,7 @@ from coproduce.testing.factories import (
     make_project,
     member,
 )
+from coproduce.testing.permissions import LOGIN, assert_cell, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +53,6 @@ ROLES = (
     "other_org_commissioner",
     "anonymous",
 )
-
-LOGIN = "login"  # 302 to the sign-in page, with ?next= the page asked for; any other 302 is
-# an action that was allowed, redirecting to its result (never to sign-in)
 
 
 @dataclass(frozen=True)
@@ -294,10 +292,7 @@ def _make_world() -> World:
 
 
 def _client_for(world: World, role: str) -> Client:
-    client = Client()
-    if role != "anonymous":
-        client.force_login(world.users[role])
-    return client
+    return client_for(world.users, role)
 
 
 @pytest.mark.parametrize(("name", "role", "expected"), CELLS)
@@ -305,15 +300,7 @@ def test_permission_matrix(world: World, name: str, role: str, expected: int | s
     method, url_for = URLS[name]
     url = url_for(world)
     response = getattr(_client_for(world, role), method)(url)
-    sign_in = reverse("accounts:sign-in")
-    location = response.headers.get("Location", "")
-    if expected == LOGIN:
-        assert response.status_code == 302, f"{method.upper()} {url}"
-        assert location.startswith(f"{sign_in}?next="), location
-    else:
-        assert response.status_code == expected, f"{method.upper()} {url}"
-    if expected == 302:
-        assert not location.startswith(sign_in), location
+    assert_cell(response, expected, f"{method.upper()} {url}")
     if expected == 401:
         assert response.headers["WWW-Authenticate"] == "Token"
 

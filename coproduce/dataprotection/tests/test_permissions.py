@@ -26,6 +26,7 @@ from coproduce.dataprotection.dates import start_of
 from coproduce.dataprotection.models import HowReceived
 from coproduce.people.models import Person
 from coproduce.testing.factories import OrganisationFactory, make_person, member
+from coproduce.testing.permissions import LOGIN, assert_cell, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,6 @@ ROLES = (
     "other_org_administrator",
     "anonymous",
 )
-LOGIN = "login"
 
 
 @dataclass(frozen=True)
@@ -153,10 +153,7 @@ def _make_world() -> World:
 
 
 def _client_for(world: World, role: str) -> Client:
-    client = Client()
-    if role != "anonymous":
-        client.force_login(world.users[role])
-    return client
+    return client_for(world.users, role)
 
 
 @pytest.mark.parametrize(("name", "role", "expected"), CELLS)
@@ -164,15 +161,7 @@ def test_permission_matrix(world: World, name: str, role: str, expected: int | s
     method, url_for = URLS[name]
     url = url_for(world)
     response = getattr(_client_for(world, role), method)(url)
-    sign_in = reverse("accounts:sign-in")
-    location = response.headers.get("Location", "")
-    if expected == LOGIN:
-        assert response.status_code == 302, f"{method.upper()} {url}"
-        assert location.startswith(f"{sign_in}?next="), location
-    else:
-        assert response.status_code == expected, f"{method.upper()} {url}"
-    if expected == 302:
-        assert not location.startswith(sign_in), location
+    assert_cell(response, expected, f"{method.upper()} {url}")
 
 
 def test_post_only_urls_refuse_get(world: World) -> None:

@@ -37,6 +37,7 @@ from coproduce.testing.factories import (
     make_project,
     make_saved_list,
 )
+from coproduce.testing.permissions import LOGIN, assert_cell, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,6 @@ ROLES = (
     "participant+eq",
     "other_org+eq",
 )
-LOGIN = "login"
 
 
 @dataclass(frozen=True)
@@ -182,19 +182,8 @@ def _make_world() -> World:
 def test_permission_matrix(world: World, name: str, role: str, expected: int | str) -> None:
     method, url_for, data = URLS[name]
     url = url_for(world)
-    client = Client()
-    if role != "anonymous":
-        client.force_login(world.users[role])
-    response = getattr(client, method)(url, data)
-    location = response.headers.get("Location", "")
-    sign_in = reverse("accounts:sign-in")
-    if expected == LOGIN:
-        assert response.status_code == 302, f"{method.upper()} {url}"
-        assert location.startswith(f"{sign_in}?next="), location
-    else:
-        assert response.status_code == expected, f"{method.upper()} {url}"
-    if expected == 302:
-        assert not location.startswith(sign_in), location
+    response = getattr(client_for(world.users, role), method)(url, data)
+    assert_cell(response, expected, f"{method.upper()} {url}")
     if expected != 200 or name not in {"answers", "change"}:
         # Person-level answers are read (and the read recorded) only where they are shown.
         assert not AuditEvent.objects.filter(action="view").exists()
