@@ -6,12 +6,21 @@ journeys also prove that the site's own scripts and styles load under the policy
 """
 
 from collections.abc import Callable, Iterator
+from typing import cast
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import ConsoleMessage, Page
 
+from coproduce.accounts.models import Organisation
+from coproduce.testing.factories import OrganisationFactory
+
 _AXE = Axe()
+
+
+@pytest.fixture
+def organisation() -> Organisation:
+    return cast(Organisation, OrganisationFactory(name="Riverside Council"))
 
 
 @pytest.fixture

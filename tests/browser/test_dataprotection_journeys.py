@@ -8,33 +8,19 @@ from typing import cast
 import pytest
 from playwright.sync_api import Page, expect
 
-from coproduce.accounts.models import Organisation, Role, User
+from coproduce.accounts.models import Organisation, Role
 from coproduce.dataprotection.dates import start_of
 from coproduce.people.models import Community, Person
 from coproduce.testing.factories import (
-    PASSWORD,
     CommunityFactory,
-    OrganisationFactory,
     make_person,
     member,
 )
+from tests.browser.steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 Check = Callable[[], None]
-
-
-@pytest.fixture
-def organisation() -> Organisation:
-    return cast(Organisation, OrganisationFactory(name="Riverside Council"))
-
-
-def sign_in(page: Page, base_url: str, user: User) -> None:
-    page.goto(f"{base_url}/sign-in/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Dashboard")
 
 
 def sign_out(page: Page) -> None:

@@ -14,24 +14,18 @@ from coproduce.equality import services
 from coproduce.equality.models import EqualityAnswers
 from coproduce.people.models import ConsentPurpose
 from coproduce.testing.factories import (
-    PASSWORD,
     MembershipFactory,
-    OrganisationFactory,
     UserFactory,
     make_equality_answers,
     make_person,
     make_project,
     make_saved_list,
 )
+from tests.browser.steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 Check = Callable[[], None]
-
-
-@pytest.fixture
-def organisation() -> Organisation:
-    return cast(Organisation, OrganisationFactory(name="Riverside Council"))
 
 
 @pytest.fixture
@@ -41,14 +35,6 @@ def facilitator(organisation: Organisation) -> User:
         user=user, organisation=organisation, role=Role.FACILITATOR, equality_data_access=True
     )
     return user
-
-
-def sign_in(page: Page, base_url: str, user: User) -> None:
-    page.goto(f"{base_url}/sign-in/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Dashboard")
 
 
 def test_a_facilitator_records_equality_answers(

@@ -7,7 +7,6 @@ a member of the public and a keyboard user actually do, and what they see when i
 import re
 from collections.abc import Callable
 from decimal import Decimal
-from typing import cast
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -21,13 +20,12 @@ from coproduce.projects.models import (
     StageStatus,
 )
 from coproduce.testing.factories import (
-    PASSWORD,
-    OrganisationFactory,
     make_budget_line,
     make_method,
     make_project,
     member,
 )
+from tests.browser.steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,24 +33,8 @@ Check = Callable[[], None]
 
 
 @pytest.fixture
-def organisation() -> Organisation:
-    return cast(Organisation, OrganisationFactory(name="Riverside Council"))
-
-
-@pytest.fixture
 def commissioner(organisation: Organisation) -> User:
     return member(organisation, Role.COMMISSIONER, first_name="Asha", last_name="Patel")
-
-
-def sign_in(page: Page, base_url: str, user: User, check: Check) -> None:
-    """Signs a member of staff in with the sign-in form; they land on their dashboard."""
-    page.goto(f"{base_url}/sign-in/")
-    check()
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Dashboard")
-    check()
 
 
 def expect_success(page: Page, text: str) -> None:

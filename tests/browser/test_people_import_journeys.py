@@ -10,7 +10,8 @@ from playwright.sync_api import Page, expect
 
 from coproduce.accounts.models import Organisation, Role
 from coproduce.people.models import Person
-from coproduce.testing.factories import PASSWORD, OrganisationFactory, make_person, member
+from coproduce.testing.factories import OrganisationFactory, make_person, member
+from tests.browser.steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,10 +33,7 @@ def test_facilitator_imports_people_and_merges_a_duplicate(
     facilitator = member(organisation, Role.FACILITATOR, first_name="Fran", last_name="Hughes")
     pat = make_person(organisation, name="Pat Evans", email="pat@example.org", postcode="RV1 1AA")
 
-    page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_label("Username").fill(facilitator.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.url, facilitator)
     page.goto(f"{live_server.url}/people/import/")
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Import people or partner organisations"

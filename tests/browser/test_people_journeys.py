@@ -1,39 +1,23 @@
 """Browser journeys for the people and communities register, with axe on every page."""
 
 from collections.abc import Callable
-from typing import cast
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from coproduce.accounts.models import Organisation, Role, User
+from coproduce.accounts.models import Organisation, Role
 from coproduce.audit.models import AuditEvent
 from coproduce.people.models import Person
 from coproduce.testing.factories import (
-    PASSWORD,
     CommunityFactory,
-    OrganisationFactory,
     make_person,
     member,
 )
+from tests.browser.steps import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 Check = Callable[[], None]
-
-
-@pytest.fixture
-def organisation() -> Organisation:
-    return cast(Organisation, OrganisationFactory(name="Riverside Council"))
-
-
-def sign_in(page: Page, base_url: str, user: User, check: Check) -> None:
-    page.goto(f"{base_url}/sign-in/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Dashboard")
-    check()
 
 
 def test_facilitator_adds_a_person_by_phone_in_assisted_mode(
