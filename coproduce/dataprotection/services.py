@@ -20,6 +20,7 @@ from coproduce.accounts.models import Organisation
 from coproduce.audit.models import AuditAction
 from coproduce.audit.services import HIDDEN, record
 from coproduce.people.models import (
+    PERSONAL_FIELDS,
     Consent,
     Involvement,
     PartnerContact,
@@ -47,22 +48,9 @@ from .models import (
 # Pseudonymisation
 # ---------------------------------------------------------------------------------------------
 
-# Personal details removed from a person's record (`name` becomes "Person #<id>").
-CLEARED_PERSON_FIELDS = (
-    "preferred_name",
-    "email",
-    "mobile",
-    "landline",
-    "address",
-    "postcode",
-    "via_name",
-    "via_relationship",
-    "via_contact",
-    "language",
-    "represents",
-    "mandate",
-    "needs_notes",
-)
+# Personal details removed from a person's record: the register's personal fields, except
+# `name` (which becomes "Person #<id>"), and who their go-between was.
+CLEARED_PERSON_FIELDS = tuple(sorted((PERSONAL_FIELDS - {"name"}) | {"via_relationship"}))
 
 # Other apps add what they hold about a person: `hook(person, erasure)` is called inside the
 # same transaction, after the register's own records are dealt with. For example, the equality
