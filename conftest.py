@@ -1,8 +1,15 @@
 """Shared pytest set-up: settings for tests, and Playwright driving Debian's chromium."""
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 CHROMIUM = "/usr/bin/chromium"
+
+# CI shares two cores between test workers (and, on a developer's machine, whatever else is
+# running): property tests check what is true of every input, never how fast inputs are
+# generated or run, so a busy machine must not fail them.
+settings.register_profile("coproduce", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("coproduce")
 
 
 @pytest.fixture(autouse=True)

@@ -8,8 +8,18 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> int:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coproduce.settings")
     argv = list(sys.argv if argv is None else argv)
+    if argv[1:2] == ["select"]:
+        # Fair selection from CSV files needs no settings and no database.
+        from coproduce.selection.cli import main as select
+
+        return select(argv[2:])
+    if argv[1:2] == ["themes"]:
+        # Theming comments from CSV files needs no settings and no database either.
+        from coproduce.theming.cli import main as themes
+
+        return themes(argv[2:])
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coproduce.settings")
     argv[0] = "coproduce"
     try:
         from django.core.management import execute_from_command_line

@@ -80,6 +80,19 @@ INSTALLED_APPS = [
     "coproduce.people",
     "coproduce.equality",
     "coproduce.dataprotection",
+    "coproduce.notifications",
+    "coproduce.recruitment",
+    "coproduce.selection",
+    "coproduce.events",
+    "coproduce.payments",
+    "coproduce.procurement",
+    "coproduce.awards",
+    "coproduce.surveys",
+    "coproduce.theming",
+    "coproduce.feedback",
+    "coproduce.review",
+    "coproduce.individual",
+    "coproduce.participation",
     "coproduce.api",
 ]
 
@@ -242,6 +255,29 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Coproduce <no-reply@c
 # GOV.UK Notify (used by the notifications capability; empty means not configured).
 NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
 NOTIFY_BASE_URL = os.environ.get("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+# Where messages to people go (coproduce.notifications.backends): "outbox" keeps them in
+# Coproduce (nothing leaves), "email" sends emails through the settings above and leaves texts,
+# letters and calls to staff, "notify" sends emails, texts and letters through GOV.UK Notify
+# with one generic template each, personalised with ((subject)) and ((body)).
+NOTIFICATIONS_BACKEND = os.environ.get(
+    "NOTIFICATIONS_BACKEND", "outbox" if DEBUG or TESTING else "email"
+)
+NOTIFY_EMAIL_TEMPLATE_ID = os.environ.get("NOTIFY_EMAIL_TEMPLATE_ID", "")
+NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "")
+# Optional: without it (and for large print and easy read) letters go as our own PDF.
+NOTIFY_LETTER_TEMPLATE_ID = os.environ.get("NOTIFY_LETTER_TEMPLATE_ID", "")
+NOTIFY_LETTERS = env_bool("NOTIFY_LETTERS", True)
+if NOTIFICATIONS_BACKEND not in {"outbox", "email", "notify"}:
+    raise ImproperlyConfigured(
+        f"NOTIFICATIONS_BACKEND must be outbox, email or notify, not {NOTIFICATIONS_BACKEND!r}"
+    )
+if NOTIFICATIONS_BACKEND == "notify" and not (
+    NOTIFY_API_KEY and NOTIFY_EMAIL_TEMPLATE_ID and NOTIFY_SMS_TEMPLATE_ID
+):
+    raise ImproperlyConfigured(
+        "NOTIFICATIONS_BACKEND=notify needs NOTIFY_API_KEY, NOTIFY_EMAIL_TEMPLATE_ID and "
+        "NOTIFY_SMS_TEMPLATE_ID (see README, Configuration)"
+    )
 
 # Background work: Django's Tasks API. The database backend needs nothing else;
 # TASKS_BACKEND=rq runs jobs on Redis through RQ instead.
@@ -282,6 +318,9 @@ SPECTACULAR_SETTINGS = {
 COPRODUCE_PHASE = os.environ.get("COPRODUCE_PHASE", "beta")
 COPRODUCE_SUPPORT_EMAIL = os.environ.get("COPRODUCE_SUPPORT_EMAIL", "involvement@coproduce.invalid")
 COPRODUCE_PAGE_SIZE = 25
+# Open Contracting Data Standard: the prefix of every contracting process id (ocid) we publish.
+# Register your own with the Open Contracting Partnership before publishing for real.
+OCDS_OCID_PREFIX = os.environ.get("OCDS_OCID_PREFIX", "ocds-coproduce-")
 
 LOGGING = {
     "version": 1,

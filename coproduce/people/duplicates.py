@@ -129,7 +129,12 @@ class _Blocks:
         for key in record.keys:
             self.members[key].append(record)
 
-    def candidates(self, record: Record) -> dict[Hashable, tuple[Record, set[str]]]:
+    def candidates(
+        self, record: Record, *, same_records: bool
+    ) -> dict[Hashable, tuple[Record, set[str]]]:
+        """Records sharing a key with `record`. Only when the blocks hold the same kind of
+        ids (`same_records`) is an equal id the record itself: a database key and a row
+        number can be equal by chance."""
         found: dict[Hashable, tuple[Record, set[str]]] = {}
         for key in record.keys:
             block = self.members.get(key, ())
@@ -137,7 +142,7 @@ class _Blocks:
                 continue
             kind = key.split(":", 1)[0]
             for other in block:
-                if other.id == record.id:
+                if same_records and other.id == record.id:
                     continue
                 found.setdefault(other.id, (other, set()))[1].add(kind)
         return found
@@ -186,10 +191,12 @@ def find_in_file(
     with_existing: list[Match] = []
     within: list[Match] = []
     for record in incoming:
-        with_existing.extend(_compare(record, there.candidates(record), threshold))
+        with_existing.extend(
+            _compare(record, there.candidates(record, same_records=False), threshold)
+        )
         above = {
             other_id: found
-            for other_id, found in earlier.candidates(record).items()
+            for other_id, found in earlier.candidates(record, same_records=True).items()
             if _position(other_id) < _position(record.id)
         }
         within.extend(_compare(record, above, threshold))

@@ -5,8 +5,10 @@ from django import forms
 from coproduce.accounts.models import STAFF_ROLES, Role, User
 
 from .models import (
+    CATEGORIES_NEEDING_REASON,
     LEVEL_HELP,
     RUNG_HELP,
+    BudgetCategory,
     BudgetLine,
     CommissioningLevel,
     CommissioningProject,
@@ -167,7 +169,19 @@ class MethodForm(forms.ModelForm):
 class BudgetLineForm(forms.ModelForm):
     class Meta:
         model = BudgetLine
-        fields = ["category", "description", "amount"]
+        fields = ["category", "description", "amount", "reason"]
         labels = {"category": "What the money is for", "amount": "Amount"}
-        widgets = {"amount": MONEY}
+        widgets = {"amount": MONEY, "reason": forms.Textarea(attrs={"rows": 3})}
         error_messages = {"amount": MONEY_ERRORS}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        category = data.get("category")
+        if category in CATEGORIES_NEEDING_REASON and not (data.get("reason") or "").strip():
+            label = BudgetCategory(category).label.lower()
+            self.add_error(
+                "reason",
+                f"Say why {label} is needed: anything beyond out-of-pocket expenses needs a "
+                "reason on the engagement plan.",
+            )
+        return data

@@ -311,7 +311,27 @@ class BudgetCategory(models.TextChoices):
     TRANSPORT = "transport", "Transport"
     REPLACEMENT_CARE = "replacement_care", "Replacement care"
     REFRESHMENTS = "refreshments", "Refreshments"
+    TRAINING = "training", "Training for participants"
+    INCENTIVES = "incentives", "Incentives (prize draws, time credits)"
+    PERSONAL_SUPPORTER = "personal_supporter", "Personal supporter costs"
     OTHER = "other", "Other"
+
+
+# The seed guide: "for any expenditure other than out-of-pocket expenses you should say why
+# this is necessary". Venues, refreshments and travel are the running costs of any meeting
+# (travel is an out-of-pocket expense); the support and incentives the guide lists are not.
+CATEGORIES_NEEDING_REASON = frozenset(
+    {
+        BudgetCategory.PARTICIPANT_PAYMENTS,
+        BudgetCategory.INTERPRETERS,
+        BudgetCategory.ALTERNATIVE_FORMATS,
+        BudgetCategory.REPLACEMENT_CARE,
+        BudgetCategory.TRAINING,
+        BudgetCategory.INCENTIVES,
+        BudgetCategory.PERSONAL_SUPPORTER,
+        BudgetCategory.OTHER,
+    }
+)
 
 
 class BudgetLine(Audited):
@@ -322,9 +342,21 @@ class BudgetLine(Audited):
     category = models.CharField(max_length=30, choices=BudgetCategory.choices)
     description = models.CharField(max_length=200, blank=True)
     amount = money_field()
+    reason = models.TextField(
+        "Why this is needed",
+        blank=True,
+        help_text=(
+            "Needed for anything beyond out-of-pocket expenses, for example: the carers we "
+            "need to involve cannot come without replacement care."
+        ),
+    )
 
     class Meta:
         ordering = ["pk"]
 
     def __str__(self) -> str:
         return f"{self.get_category_display()}: £{self.amount:,.2f}"
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.category in CATEGORIES_NEEDING_REASON and not self.reason.strip()

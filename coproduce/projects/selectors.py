@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
+    Count,
     DecimalField,
     Exists,
     OuterRef,
@@ -105,7 +106,16 @@ def dashboard(user: Any, organisation: Any, today: datetime.date | None = None) 
     committed = BudgetLine.objects.filter(organisation=organisation).aggregate(
         committed=Coalesce(Sum("amount"), ZERO)
     )
+    # Contributions left without a response (coproduce.feedback), busiest projects first.
+    awaiting_response = (
+        projects.annotate(
+            unanswered=Count("contributions", filter=Q(contributions__response__isnull=True))
+        )
+        .filter(unanswered__gt=0)
+        .order_by("-unanswered", "title")
+    )
     return {
+        "awaiting_response": awaiting_response[:20],
         "my_projects": mine.order_by("title")[:50],
         "due_stages": due[:50],
         "plans_missing": plans_missing[:50],
@@ -144,7 +154,17 @@ def project_detail(project_id: int, user: Any) -> CommissioningProject:
     return (
         projects_for(user)
         .select_related("organisation", "lead_officer", "decision_maker")
-        .annotate(planned_spend=_planned_spend())
+        .annotate(
+            planned_spend=_planned_spend(),
+            # Closure of what people told us (coproduce.feedback): responded out of all.
+            contribution_count=Count("contributions", distinct=True),
+            responded_count=Count(
+                "contributions", filter=Q(contributions__response__isnull=False), distinct=True
+            ),
+            unanswered_count=Count(
+                "contributions", filter=Q(contributions__response__isnull=True), distinct=True
+            ),
+        )
         .prefetch_related(_published_plans(), "stages__readiness_items")
         .get(pk=project_id)
     )

@@ -28,3 +28,31 @@ def assert_cell(response: Any, expected: int | str, what: str = "") -> None:
         assert response.status_code == expected, what
     if expected == 302:
         assert not location.startswith(sign_in), location
+
+
+# The columns of every permission matrix, in order: each staff role of the organisation, the
+# two roles that are not staff, an administrator of another organisation, and nobody.
+ROLES = (
+    "administrator",
+    "commissioner",
+    "facilitator",
+    "finance_approver",
+    "decision_maker",
+    "participant",
+    "provider",
+    "other_org_administrator",
+    "anonymous",
+)
+
+
+def matrix_users(organisation: Any, other: Any) -> dict[str, Any]:
+    """A user for each column of `ROLES` except "anonymous"."""
+    from coproduce.accounts.models import Role
+    from coproduce.testing.factories import member
+
+    users = {role: member(organisation, Role(role)) for role in ROLES if role not in _NOT_MEMBERS}
+    users["other_org_administrator"] = member(other, Role.ADMINISTRATOR)
+    return users
+
+
+_NOT_MEMBERS = frozenset({"other_org_administrator", "anonymous"})

@@ -283,6 +283,7 @@ def test_budget_line_over_the_involvement_budget_is_refused(
     page.get_by_role("link", name="Add a budget line to workshop").click()
     page.get_by_label("What the money is for").select_option(label="BSL and language interpreters")
     page.get_by_label("Amount").fill("150")
+    page.get_by_label("Why this is needed").fill("Two Deaf carers are coming.")
     page.get_by_role("button", name="Save budget line").click()
 
     expect(page).to_have_title(re.compile(r"^Error: "))

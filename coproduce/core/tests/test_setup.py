@@ -100,8 +100,18 @@ def test_demo_data_loads_once_and_a_second_run_changes_nothing():
     from coproduce.equality.models import EqualityAnswers, TargetShare
     from coproduce.people.models import Person
 
-    assert Person.objects.count() == 6 and EqualityAnswers.objects.count() == 5
+    # Six people in the register, thirty families who applied to the SEND panel, and the nine
+    # young people with person-centred plans (Jordan and eight more).
+    assert Person.objects.count() == 36 + 9 and EqualityAnswers.objects.count() == 5
     assert TargetShare.objects.filter(project=carers).count() == 2
+    from coproduce.recruitment.models import Application, Opportunity
+    from coproduce.selection.services import feasibility
+
+    panel = Opportunity.objects.get(project=send)
+    assert panel.status == "published" and panel.easy_read_sentences.exists()
+    assert Application.objects.filter(opportunity=panel, status="applied").count() == 30
+    assert feasibility(panel) == ""  # ready for a fair selection
+    assert Opportunity.objects.get(project=carers).status == "draft"
     roles = set(User.objects.values_list("memberships__role", flat=True))
     assert set(Role.values) <= roles
 

@@ -128,7 +128,15 @@ def test_the_export_holds_everything_about_the_person(world, facilitator):
         "involvements",
         "saved_lists",
         "partner_roles",
+        "applications",
+        "invitations",
+        "events",
+        "deliveries",
+        "claims",
+        "payment_choice",
         "erasure_requests",
+        "evaluation_panels",
+        "survey_responses",
         "history",
     ]
     main, merged = sections["person"].records

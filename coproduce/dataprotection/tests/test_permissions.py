@@ -20,27 +20,15 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from coproduce.accounts.models import Organisation, Role, User
+from coproduce.accounts.models import Organisation, User
 from coproduce.dataprotection import services
 from coproduce.dataprotection.dates import start_of
 from coproduce.dataprotection.models import HowReceived
 from coproduce.people.models import Person
-from coproduce.testing.factories import OrganisationFactory, make_person, member
-from coproduce.testing.permissions import LOGIN, assert_cell, client_for
+from coproduce.testing.factories import OrganisationFactory, make_person
+from coproduce.testing.permissions import LOGIN, ROLES, assert_cell, client_for, matrix_users
 
 pytestmark = pytest.mark.django_db
-
-ROLES = (
-    "administrator",
-    "commissioner",
-    "facilitator",
-    "finance_approver",
-    "decision_maker",
-    "participant",
-    "provider",
-    "other_org_administrator",
-    "anonymous",
-)
 
 
 @dataclass(frozen=True)
@@ -114,19 +102,7 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
 def _make_world() -> World:
     organisation = cast(Organisation, OrganisationFactory())
     other = cast(Organisation, OrganisationFactory())
-    users = {
-        role.value: member(organisation, role)
-        for role in (
-            Role.ADMINISTRATOR,
-            Role.COMMISSIONER,
-            Role.FACILITATOR,
-            Role.FINANCE_APPROVER,
-            Role.DECISION_MAKER,
-            Role.PARTICIPANT,
-            Role.PROVIDER,
-        )
-    }
-    users["other_org_administrator"] = member(other, Role.ADMINISTRATOR)
+    users = matrix_users(organisation, other)
     person = make_person(organisation, consents=["contact"])
     second = make_person(organisation)
     quiet = make_person(organisation)

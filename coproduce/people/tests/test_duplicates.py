@@ -83,6 +83,16 @@ def test_existing_records_that_share_nothing_are_not_kept():
     assert [(m.first, m.second) for m in with_existing] == [(7, 1)]
 
 
+def test_an_existing_record_whose_key_equals_the_row_number_is_still_found():
+    # A database key and a file's row number are different kinds of id; on PostgreSQL
+    # an existing record's key is often 2, the first data row.
+    existing = [person_record(2, "Pat Evans", email="pat@example.org")]
+    incoming = [person_record(2, "Pat Evans", email="pat@example.org")]
+    with_existing, within = find_in_file(incoming, existing)
+    assert [(m.first, m.second) for m in with_existing] == [(2, 2)]
+    assert within == []
+
+
 def test_huge_blocks_are_left_out(monkeypatch):
     monkeypatch.setattr(duplicates, "MAX_BLOCK", 3)
     everyone = [person_record(n, "Pat Evans", postcode="NS1 1AA") for n in range(4)]

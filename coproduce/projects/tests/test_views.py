@@ -212,3 +212,32 @@ def test_administrators_see_the_audit_and_two_factor_links(client, organisation)
     client.force_login(member(organisation, Role.COMMISSIONER))
     page = client.get(reverse("projects:dashboard")).content.decode()
     assert reverse("audit:trail") not in page and reverse("accounts:assist") not in page
+
+
+def test_a_budget_line_beyond_out_of_pocket_expenses_needs_a_reason(
+    signed_in, officer, organisation
+):
+    project = make_project(organisation, officer)
+    method = make_method(project.stages.first().plan)
+    url = reverse("projects:budget-create", args=[method.pk])
+    refused = signed_in.post(
+        url, {"category": "training", "description": "Chairing", "amount": "300"}
+    )
+    page = refused.content.decode()
+    assert 'href="#id_reason"' in page and "Say why training for participants is needed" in page
+    assert 'value="Chairing"' in page and not method.budget_lines.exists()
+    # Out-of-pocket expenses need no reason.
+    signed_in.post(url, {"category": "expenses", "description": "Travel", "amount": "50"})
+    signed_in.post(
+        url,
+        {
+            "category": "training",
+            "description": "Chairing",
+            "amount": "300",
+            "reason": "Two carers will chair the reference group.",
+        },
+    )
+    lines = {line.category: line for line in method.budget_lines.all()}
+    assert set(lines) == {"expenses", "training"}
+    assert lines["training"].reason == "Two carers will chair the reference group."
+    assert not lines["training"].needs_reason and not lines["expenses"].needs_reason

@@ -11,6 +11,11 @@ from django.utils import timezone
 from coproduce.accounts.models import Membership, Organisation, OrganisationKind, Role, User
 from coproduce.audit.context import acting_as
 from coproduce.equality import services as equality_services
+from coproduce.events import demo as events_demo
+from coproduce.feedback import demo as feedback_demo
+from coproduce.individual import demo as individual_demo
+from coproduce.participation import demo as participation_demo
+from coproduce.payments import demo as payments_demo
 from coproduce.people import services as people_services
 from coproduce.people.models import (
     AccessNeed,
@@ -28,6 +33,7 @@ from coproduce.people.models import (
     ViaRelationship,
     Voice,
 )
+from coproduce.procurement import demo as procurement_demo
 from coproduce.projects import services
 from coproduce.projects.models import (
     BudgetCategory,
@@ -40,6 +46,10 @@ from coproduce.projects.models import (
     ReadinessStatus,
     StageKind,
 )
+from coproduce.recruitment import demo as recruitment_demo
+from coproduce.review import demo as review_demo
+from coproduce.surveys import demo as surveys_demo
+from coproduce.theming import demo as theming_demo
 
 DEMO_PASSWORD = "coproduce-demo"
 COUNCIL = "northshire-council"
@@ -133,6 +143,15 @@ class Command(BaseCommand):
             self.wellbeing_project(organisations["coast-icb"], users)
         with acting_as(users["fran.facilitator"]):
             self.register(organisations[COUNCIL], users)
+            recruitment_demo.load(organisations[COUNCIL], users)
+            events_demo.load(organisations[COUNCIL], users)
+            payments_demo.load(organisations[COUNCIL], users)
+            procurement_demo.load(organisations[COUNCIL], users)
+            theming_demo.load(surveys_demo.load(organisations[COUNCIL], users), users)
+            feedback_demo.load(organisations[COUNCIL], users)
+            individual_demo.load(organisations[COUNCIL], users)
+            review_demo.load(organisations[COUNCIL], users)
+            participation_demo.load(organisations[COUNCIL], users)
 
     def settle_all(self, stage: Any, user: User, waive: dict[str, str] | None = None) -> None:
         for item in stage.readiness_items.all():

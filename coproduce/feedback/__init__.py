@@ -1,0 +1,1 @@
+"""You said, we did: contributions, decisions and feedback to people."""

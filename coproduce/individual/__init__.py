@@ -1,0 +1,1 @@
+"""Person-centred plans, personal budgets and approved providers."""

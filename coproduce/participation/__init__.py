@@ -1,0 +1,1 @@
+"""Briefings, training, role and confidentiality agreements, recognition and incentives."""

@@ -1,0 +1,1 @@
+"""Co-review: outcomes frameworks, provider reports, review visits, lessons and self-assessment."""
