@@ -5,12 +5,12 @@
 Data: ../shared/data/patient-feedback/v6framework_230831.csv (7,908 NHS Friends and Family
 Test comments, each coded by trained people into 50 themes; see the README beside it). With
 a fixed seed, 2,000 comments are held out as the test set; `assign` is trained on the first
-500, 1,000 and 2,000 of the others, its thresholds chosen on those training comments alone,
-and scored on the test set (sample-averaged and macro F1). `discover` runs on every comment
-with its own choice of k and is compared with the people's themes on the comments they gave
-exactly one theme (NMI and ARI). Prints comments per second for each step and the time to
-assign 10,000 comments including embedding: measured embedding rate over all 7,908 comments
-plus measured training and scoring on 10,000.
+500, 1,000 and 2,000 of the others, everything it chooses (its calibration and floor) chosen
+on those training comments alone, and scored on the test set (sample-averaged and macro F1).
+`discover` runs on every comment with its own choice of k and is compared with the people's
+themes on the comments they gave exactly one theme (NMI and ARI). Prints comments per second
+for each step and the time to assign 10,000 comments including embedding: measured embedding
+rate over all 7,908 comments plus measured training and scoring on 10,000.
 """
 
 import argparse
