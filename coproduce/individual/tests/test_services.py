@@ -1,9 +1,11 @@
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from coproduce.accounts.models import Role
@@ -292,6 +294,22 @@ def test_the_sweep_sends_reminders_that_are_due(organisation) -> None:
     plan.refresh_from_db()
     assert services.send_due_review_reminders(plan.next_review_on) == 1
     assert services.send_due_review_reminders(plan.next_review_on) == 0
+
+
+def test_the_daily_command_sends_due_reminders_once(organisation, monkeypatch) -> None:
+    plan = make_plan(organisation)
+    in_use(plan)
+    plan.refresh_from_db()
+    assert plan.next_review_on is not None
+    review_on = plan.next_review_on
+    monkeypatch.setattr(services.timezone, "localdate", lambda: review_on)
+    out = io.StringIO()
+    call_command("plan_reminders", "send", stdout=out)
+    assert out.getvalue().strip() == "plan_reminders send: 1 review reminders sent"
+    assert Delivery.objects.filter(person=plan.person, key__startswith="plan-review:").count() == 1
+    out = io.StringIO()
+    call_command("plan_reminders", "send", stdout=out)
+    assert out.getvalue().strip() == "plan_reminders send: 0 review reminders sent"
 
 
 # Personal budgets
