@@ -87,6 +87,7 @@ bench: setup var/bench-lib/.installed
 	$(BIN)/python bench/procurement.py
 	$(BIN)/python bench/selection.py
 	$(BIN)/python bench/theming.py
+	$(BIN)/python bench/embedding.py
 	$(BIN)/python bench/surveys.py
 	$(BIN)/python bench/theming_pages.py
 	$(BIN)/python bench/feedback.py

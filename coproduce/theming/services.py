@@ -58,7 +58,7 @@ def propose_themes(
     """Clusters the answers and adds a theme per cluster, labelled with its distinctive words
     and quoting its most representative answers. Themes already given examples stay; the
     other proposed themes are replaced."""
-    from . import discover, embedding  # scikit-learn and PyTorch load only when used
+    from . import discover, embedding  # scikit-learn and ONNX Runtime load only when used
 
     answers = list(answers_to_theme(theme_set).only("pk", "text"))
     texts = [answer.text for answer in answers]
@@ -126,7 +126,7 @@ def split_theme(
     """Splits a theme in two: a new theme takes the chosen comments (examples or quotes of
     the old one) as its examples, and they leave the old one. Each theme's distinctive words
     are worked out again from the comments it keeps."""
-    from . import discover  # scikit-learn and PyTorch load only when used
+    from . import discover  # scikit-learn and ONNX Runtime load only when used
 
     moving_ids = {answer.pk for answer in moving}
     examples = set(theme.examples.values_list("answer_id", flat=True))
@@ -217,7 +217,7 @@ def classify(theme_set: ThemeSet, progress: Progress | None = None) -> int:
     answers that are new or changed since the last run, unless the themes or the examples
     changed (then the classifier learnt something new, and every answer is looked at again).
     An officer's checked decisions are never overwritten. Returns how many were classified."""
-    from . import assign, embedding  # scikit-learn and PyTorch load only when used
+    from . import assign, embedding  # scikit-learn and ONNX Runtime load only when used
 
     themes = list(theme_set.themes.order_by("pk"))
     about = _training(theme_set, themes)
@@ -333,7 +333,7 @@ def _start(theme_set: ThemeSet, user: Any, title: str, task: Any, *args: Any) ->
 @transaction.atomic
 def start_proposing(theme_set: ThemeSet, user: Any, k: int | None = None) -> Job:
     """Finding themes embeds every answer, which takes minutes: it runs in the background."""
-    from . import discover  # scikit-learn and PyTorch load only when used
+    from . import discover  # scikit-learn and ONNX Runtime load only when used
     from .tasks import propose_themes as task
 
     texts = answers_to_theme(theme_set).values_list("text", flat=True)
