@@ -130,6 +130,7 @@ def test_a_facilitator_acts_for_a_participant_and_it_is_recorded(client):
     assert response.url == reverse("accounts:my-involvement")
     page = client.get(reverse("accounts:my-involvement")).content.decode()
     assert "You are acting for" in page
+    assert f'href="{reverse("participation:mine")}"' in page
     session = AssistedSession.objects.get()
     assert (session.facilitator, session.participant) == (facilitator, sam)
     assert history_for(session).first().actor_id == facilitator.pk
