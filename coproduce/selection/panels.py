@@ -214,13 +214,11 @@ class PanelFinder:
             for flat in ranked[: np.count_nonzero(gains > 1e-12)]:
                 leaving_at, joining_at = divmod(int(flat), len(into))
                 leaver, joiner = out[leaving_at], into[joining_at]
-                if left[leaving_at] or joined[joining_at]:
+                # Each position moves once a pass, so a leaver is still on the panel; a joiner
+                # may have lost its room to someone from its household joining first.
+                if left[leaving_at] or joined[joining_at] or not room[joiner]:
                     continue
-                if (
-                    not composition[leaver]
-                    or not room[joiner]
-                    or not self._fits(leaver, joiner, totals, losable, gainable)
-                ):
+                if not self._fits(leaver, joiner, totals, losable, gainable):
                     continue
                 swaps += 1
                 composition[leaver] -= 1
