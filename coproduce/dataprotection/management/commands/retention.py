@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from coproduce.core.scheduled import add_enqueue_option, run_or_enqueue
 from coproduce.dataprotection.tasks import review_retention
 
 
@@ -17,20 +18,13 @@ class Command(BaseCommand):
         review = sub.add_parser(
             "review", help="list records past their retention period for approval"
         )
-        review.add_argument(
-            "--enqueue",
-            action="store_true",
-            help="hand the check to the background worker instead of running it now",
-        )
+        add_enqueue_option(review)
 
     def handle(self, *args: Any, action: str, enqueue: bool = False, **options: Any) -> None:
         if action == "review":
-            if enqueue:
-                result = review_retention.enqueue()
-                self.stdout.write(f"retention review queued as task {result.id}")
-                return
-            summary = review_retention.call()
-            self.stdout.write(
-                f"retention review: {summary['organisations']} organisations checked, "
-                f"{summary['waiting_for_approval']} records waiting for approval"
-            )
+            summary = run_or_enqueue(self, review_retention, "retention review", enqueue)
+            if summary is not None:
+                self.stdout.write(
+                    f"retention review: {summary['organisations']} organisations checked, "
+                    f"{summary['waiting_for_approval']} records waiting for approval"
+                )

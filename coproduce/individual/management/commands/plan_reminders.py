@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from coproduce.core.scheduled import add_enqueue_option, run_or_enqueue
 from coproduce.individual.tasks import send_due_review_reminders
 
 
@@ -15,16 +16,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, title="actions")
         send = sub.add_parser("send", help="send the review reminders that are due")
-        send.add_argument(
-            "--enqueue",
-            action="store_true",
-            help="hand the work to the background worker instead of doing it now",
-        )
+        add_enqueue_option(send)
 
     def handle(self, *args: Any, action: str, enqueue: bool = False, **options: Any) -> None:
-        if enqueue:
-            result = send_due_review_reminders.enqueue()
-            self.stdout.write(f"plan_reminders send queued as task {result.id}")
-            return
-        sent = send_due_review_reminders.call()
-        self.stdout.write(f"plan_reminders send: {sent} review reminders sent")
+        sent = run_or_enqueue(self, send_due_review_reminders, "plan_reminders send", enqueue)
+        if sent is not None:
+            self.stdout.write(f"plan_reminders send: {sent} review reminders sent")

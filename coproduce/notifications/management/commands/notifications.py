@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from coproduce.core.scheduled import add_enqueue_option, run_or_enqueue
 from coproduce.notifications.tasks import refresh
 
 
@@ -17,20 +18,13 @@ class Command(BaseCommand):
         refresh_parser = sub.add_parser(
             "refresh", help="retry due deliveries and update statuses from GOV.UK Notify"
         )
-        refresh_parser.add_argument(
-            "--enqueue",
-            action="store_true",
-            help="hand the work to the background worker instead of doing it now",
-        )
+        add_enqueue_option(refresh_parser)
 
     def handle(self, *args: Any, action: str, enqueue: bool = False, **options: Any) -> None:
         if action == "refresh":
-            if enqueue:
-                result = refresh.enqueue()
-                self.stdout.write(f"notifications refresh queued as task {result.id}")
-                return
-            summary = refresh.call()
-            self.stdout.write(
-                f"notifications refresh: {summary['retried']} sent again or retried, "
-                f"{summary['updated']} statuses updated"
-            )
+            summary = run_or_enqueue(self, refresh, "notifications refresh", enqueue)
+            if summary is not None:
+                self.stdout.write(
+                    f"notifications refresh: {summary['retried']} sent again or retried, "
+                    f"{summary['updated']} statuses updated"
+                )
